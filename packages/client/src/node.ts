@@ -1,0 +1,15 @@
+// Node entry: the same API, with a WebSocket from `ws` (Node 20 has no global WebSocket).
+import WebSocket from 'isomorphic-ws';
+import { Computer as BaseComputer, type ComputerOptions } from './computer.js';
+import type { WebSocketLike } from './websocket-like.js';
+
+export * from './index.js';
+
+export class Computer extends BaseComputer {
+  constructor(options: ComputerOptions = {}) {
+    super({
+      createWebSocket: (url) => new WebSocket(url, { perMessageDeflate: false }) as unknown as WebSocketLike,
+      ...options,
+    });
+  }
+}

@@ -1,0 +1,43 @@
+import type { z } from 'zod';
+
+export const COMMAND_GROUPS = [
+  'meta',
+  'diorama',
+  'accessibility',
+  'shell',
+  'files',
+  'desktop',
+  'windows',
+  'mouse',
+  'keyboard',
+  'scroll',
+  'screen',
+  'clipboard',
+] as const;
+export type CommandGroup = (typeof COMMAND_GROUPS)[number];
+
+/**
+ * How the server may schedule a command: `input` actions share one global queue so two agents
+ * never interleave keystrokes; `read` commands may run concurrently with anything; `effect`
+ * commands change the machine but not the input devices.
+ */
+export type CommandKind = 'input' | 'read' | 'effect';
+
+export interface CommandSpec<
+  P extends z.ZodObject = z.ZodObject,
+  R extends z.ZodObject = z.ZodObject,
+> {
+  group: CommandGroup;
+  kind: CommandKind;
+  description: string;
+  params: P;
+  result: R;
+  /** Not in upstream's registry: our addition, or a command upstream clients call but never got. */
+  extension?: true;
+}
+
+export function defineCommand<P extends z.ZodObject, R extends z.ZodObject>(
+  spec: CommandSpec<P, R>,
+): CommandSpec<P, R> {
+  return spec;
+}

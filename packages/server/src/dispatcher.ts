@@ -1,0 +1,123 @@
+import {
+  commands,
+  parseParams,
+  resolveCommandName,
+  unknownCommandMessage,
+  type CommandName,
+  type ErrorCode,
+  type RequestId,
+} from '@cua/computer-protocol';
+import type { Logger } from 'pino';
+import { CommandError } from './command-error.js';
+import type { Handler, HandlerContext, HandlerTable, SessionState } from './handlers/types.js';
+import { InputQueue } from './input-queue.js';
+
+export type ReplyBody = { success: boolean } & Record<string, unknown>;
+
+export interface DispatchInput {
+  command: string;
+  params: Record<string, unknown> | undefined;
+}
+
+export interface DispatchContext {
+  /** Aborted when the connection or request that asked goes away. */
+  signal: AbortSignal;
+  session: SessionState;
+}
+
+export interface DispatcherOptions {
+  handlers: HandlerTable;
+  /** Upper bound for any command; the reply then says `timeout` and the handler is aborted. */
+  commandTimeoutMs: number;
+  logger: Logger;
+}
+
+export function failure(code: ErrorCode, error: string, fields?: Record<string, unknown>): ReplyBody {
+  return { success: false, ...fields, error, code };
+}
+
+/** Puts `id` right after `success`, as clients that log frames expect to see it early. */
+export function withId(body: ReplyBody, id: RequestId | undefined): ReplyBody {
+  if (id === undefined) return body;
+  const { success, ...rest } = body;
+  return { success, id, ...rest };
+}
+
+class TimeoutSignal extends Error {}
+
+/** alias → validate params → handler (on the input queue for input actions) → reply envelope. */
+export class Dispatcher {
+  private readonly inputQueue = new InputQueue();
+
+  constructor(private readonly options: DispatcherOptions) {}
+
+  /** Resolves a name to the command it means, or a failure reply for an unknown one. */
+  resolve(command: string): { ok: true; name: CommandName } | { ok: false; reply: ReplyBody } {
+    const name = resolveCommandName(command);
+    if (name === undefined) {
+      return { ok: false, reply: failure('unknown_command', unknownCommandMessage(command)) };
+    }
+    return { ok: true, name };
+  }
+
+  /** Never throws: every outcome is a reply body. */
+  async dispatch(input: DispatchInput, ctx: DispatchContext): Promise<ReplyBody> {
+    const resolved = this.resolve(input.command);
+    if (!resolved.ok) return resolved.reply;
+    const { name } = resolved;
+    const parsed = parseParams(name, input.params);
+    if (!parsed.ok) return failure('invalid_params', parsed.error);
+    const handler = this.options.handlers[name] as Handler<CommandName>;
+    // async: a handler that throws synchronously still yields a rejected promise.
+    const run = async (handlerCtx: HandlerContext) => handler(parsed.params, handlerCtx);
+    try {
+      const result = await this.runWithTimeout(name, run, ctx);
+      return { success: true, ...(result as Record<string, unknown>) };
+    } catch (err) {
+      return this.toFailure(name, err);
+    }
+  }
+
+  private async runWithTimeout(
+    name: CommandName,
+    run: (ctx: HandlerContext) => Promise<unknown>,
+    ctx: DispatchContext,
+  ): Promise<unknown> {
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(ctx.signal.reason);
+    if (ctx.signal.aborted) onAbort();
+    else ctx.signal.addEventListener('abort', onAbort, { once: true });
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const reason = new TimeoutSignal();
+        controller.abort(reason);
+        reject(reason);
+      }, this.options.commandTimeoutMs);
+    });
+    const handlerCtx: HandlerContext = { signal: controller.signal, session: ctx.session };
+    const task =
+      commands[name].kind === 'input'
+        ? this.inputQueue.run(() => run(handlerCtx))
+        : run(handlerCtx);
+    try {
+      return await Promise.race([task, timedOut]);
+    } finally {
+      clearTimeout(timer);
+      ctx.signal.removeEventListener('abort', onAbort);
+      // A handler that lost the race may still reject later; that rejection is expected.
+      task.catch(() => undefined);
+    }
+  }
+
+  private toFailure(name: CommandName, err: unknown): ReplyBody {
+    if (err instanceof TimeoutSignal) {
+      const seconds = this.options.commandTimeoutMs / 1000;
+      return failure('timeout', `${name} did not finish within ${seconds}s`);
+    }
+    if (err instanceof CommandError) return failure(err.code, err.message, err.fields);
+    const message = err instanceof Error ? err.message : String(err);
+    this.options.logger.error({ command: name, err }, 'command failed unexpectedly');
+    return failure('internal', message || `${name} failed`);
+  }
+}

@@ -1,0 +1,7 @@
+export { startComputerServer, DEFAULTS, type ComputerServerOptions, type RunningServer } from './server.js';
+export { Dispatcher, type ReplyBody, type DispatchContext, type DispatchInput } from './dispatcher.js';
+export { createHandlers } from './handlers/index.js';
+export type { Handler, HandlerContext, HandlerTable, SessionState } from './handlers/types.js';
+export { CommandError } from './command-error.js';
+export { createLogger, type LogLevel } from './logger.js';
+export { PACKAGE_VERSION, SERVER_FEATURES } from './package-info.js';

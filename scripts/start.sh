@@ -1,0 +1,5 @@
+#!/usr/bin/env bash
+# The one run command (README): set up, then start the Computer Server with the given flags.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+exec node packages/server/dist/cli.js "$@"
