@@ -13,11 +13,17 @@ import WebSocket from 'ws';
 
 export const CLI_PATH = fileURLToPath(new URL('../../packages/server/dist/cli.js', import.meta.url));
 
-/** A real server on a free loopback port, quiet unless TEST_LOG_LEVEL is set. */
+/**
+ * A real server on a free loopback port, quiet unless TEST_LOG_LEVEL is set. Auth and the
+ * availability gate are chosen here, never inherited from the machine's environment (CI machines
+ * may have CONTAINER_NAME set).
+ */
 export function startServer(options: ComputerServerOptions = {}): Promise<RunningServer> {
   return startComputerServer({
     host: '127.0.0.1',
     port: 0,
+    auth: { mode: 'none' },
+    env: {},
     logger: createLogger((process.env.TEST_LOG_LEVEL as 'debug' | undefined) ?? 'silent'),
     ...options,
   });
@@ -84,7 +90,16 @@ export class RawClient {
 }
 
 /** The CLI as users run it, in its own process. */
-export async function startCli(args: string[], env: NodeJS.ProcessEnv = process.env) {
+/** The environment with every variable that would switch auth or the gate on removed. */
+export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const name of ['CONTAINER_NAME', 'CUA_API_KEYS', 'CUA_API_KEYS_FILE', 'CUA_AUTH', 'UNAVAILABLE_WITHOUT_CONTAINER_NAME']) {
+    delete env[name];
+  }
+  return { ...env, ...extra };
+}
+
+export async function startCli(args: string[], env: NodeJS.ProcessEnv = cleanEnv()) {
   const child = spawn(process.execPath, [CLI_PATH, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -93,7 +108,7 @@ export async function startCli(args: string[], env: NodeJS.ProcessEnv = process.
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`CLI did not start: ${stderr}`)), 10_000);
     const check = () => {
-      const match = /listening on (ws:\/\/\S+)/.exec(stdout);
+      const match = /listening on (wss?:\/\/\S+)/.exec(stdout);
       if (match) {
         clearTimeout(timer);
         resolve(match[1]!);

@@ -23,6 +23,10 @@ export interface ComputerOptions {
   connectTimeoutMs?: number;
   /** How to open a WebSocket; defaults to the platform's (`ws` in the Node entry). */
   createWebSocket?: WebSocketFactory;
+  /** Cloud container name; with `apiKey`, the client authenticates before anything else. */
+  containerName?: string;
+  /** Cloud API key. Never logged, never part of an error message. */
+  apiKey?: string;
 }
 
 /** The params argument is optional exactly when every param of the command is. */
@@ -34,11 +38,17 @@ export type ParamsArgs<N extends CommandName> =
 export const DEFAULT_TIMEOUT_MS = 120_000;
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 
+/** Where a cloud container listens unless host, port or url say otherwise. */
+export function cloudHost(containerName: string): string {
+  return `${containerName}.containers.cloud.trycua.com`;
+}
+
 export function resolveUrl(options: ComputerOptions): string {
   if (options.url) return options.url;
-  const host = options.host ?? '127.0.0.1';
-  const scheme = options.secure ? 'wss' : 'ws';
-  const port = options.port ?? 8000;
+  const cloud = Boolean(options.containerName && options.apiKey);
+  const host = options.host ?? (cloud ? cloudHost(options.containerName!) : '127.0.0.1');
+  const scheme = (options.secure ?? cloud) ? 'wss' : 'ws';
+  const port = options.port ?? (cloud ? 8443 : 8000);
   const hostPart = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
   return `${scheme}://${hostPart}:${port}/ws`;
 }
@@ -67,6 +77,10 @@ export class Computer {
       createWebSocket: options.createWebSocket ?? defaultWebSocketFactory(),
       timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      credentials:
+        options.containerName && options.apiKey
+          ? { containerName: options.containerName, apiKey: options.apiKey }
+          : undefined,
     });
   }
 

@@ -1,4 +1,4 @@
-import { ConnectionError, TimeoutError } from './errors.js';
+import { AuthenticationError, ConnectionError, TimeoutError } from './errors.js';
 import { WS_OPEN, type WebSocketFactory, type WebSocketLike } from './websocket-like.js';
 
 export type RawReply = Record<string, unknown>;
@@ -15,6 +15,8 @@ export interface ConnectionOptions {
   /** Default per-call timeout. */
   timeoutMs: number;
   connectTimeoutMs: number;
+  /** Cloud credentials: sent as the `authenticate` frame before anything else, on every connect. */
+  credentials?: { containerName: string; apiKey: string } | undefined;
 }
 
 interface Pending {
@@ -83,10 +85,23 @@ export class Connection {
     this.socket = socket;
     // `version` without an id works on every server, and tells whether ids are understood.
     this.useIds = false;
+    if (this.options.credentials) await this.authenticate(this.options.credentials);
     const reply = await this.enqueue('version', undefined, { timeoutMs: this.options.connectTimeoutMs });
     this.features = Array.isArray(reply.features) ? reply.features.map(String) : [];
     this.serverPackage = typeof reply.package === 'string' ? reply.package : undefined;
     this.useIds = this.features.includes('request-id');
+  }
+
+  private async authenticate(credentials: { containerName: string; apiKey: string }): Promise<void> {
+    const reply = await this.enqueue(
+      'authenticate',
+      { container_name: credentials.containerName, api_key: credentials.apiKey },
+      { timeoutMs: this.options.connectTimeoutMs },
+    );
+    if (reply.success === true) return;
+    const message = typeof reply.error === 'string' && reply.error ? reply.error : 'Authentication failed';
+    this.dropSocket(new AuthenticationError(message));
+    throw new AuthenticationError(message);
   }
 
   private openSocket(): Promise<WebSocketLike> {

@@ -1,5 +1,5 @@
 // Browser-safe entry: no `ws`, no `node:*`, no `Buffer`.
-export { Computer, parseReply, resolveUrl, DEFAULT_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS } from './computer.js';
+export { Computer, parseReply, resolveUrl, cloudHost, DEFAULT_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS } from './computer.js';
 export type { ComputerOptions, CallOptions, ParamsArgs } from './computer.js';
 export { Connection, type ConnectionOptions, type RawReply } from './connection.js';
 export {

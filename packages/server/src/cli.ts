@@ -1,8 +1,11 @@
 #!/usr/bin/env node
-import { Command, InvalidArgumentError } from 'commander';
+import { readFileSync } from 'node:fs';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { AUTH_MODES, type AuthMode } from './auth/config.js';
+import { parseKeysFile } from './auth/local-keys-verifier.js';
 import { createLogger, type LogLevel } from './logger.js';
 import { PACKAGE_VERSION } from './package-info.js';
-import { DEFAULTS, startComputerServer } from './server.js';
+import { authSettingsFromEnv, DEFAULTS, startComputerServer } from './server.js';
 
 function port(value: string): number {
   const n = Number(value);
@@ -23,23 +26,68 @@ const program = new Command()
   .option('--host <host>', 'address to bind (env CUA_HOST)', process.env.CUA_HOST ?? DEFAULTS.host)
   .option('--port <port>', 'port to listen on; 0 picks a free one (env CUA_PORT)', port, process.env.CUA_PORT ? port(process.env.CUA_PORT) : DEFAULTS.port)
   .option('--command-timeout <seconds>', 'longest any command may run', seconds, DEFAULTS.commandTimeoutMs / 1000)
+  .addOption(
+    new Option('--auth <mode>', 'auto: on when CONTAINER_NAME or API keys are set; none; container (remote check); keys')
+      .choices(AUTH_MODES)
+      .default(process.env.CUA_AUTH ?? 'auto'),
+  )
+  .option('--container-name <name>', 'the container name clients must present (env CONTAINER_NAME)', process.env.CONTAINER_NAME)
+  .option('--auth-base-url <url>', 'key verification service (env CUA_BASE_URL_AUTH)', process.env.CUA_BASE_URL_AUTH)
+  .option('--api-key <key...>', 'accepted API key(s); visible in ps, prefer CUA_API_KEYS or --api-keys-file')
+  .option('--api-keys-file <path>', 'file with one accepted API key per line (env CUA_API_KEYS_FILE)', process.env.CUA_API_KEYS_FILE)
+  .option('--allow-origin <origin...>', 'browser origins allowed to connect (e.g. http://localhost:5173)')
+  .option('--ssl-keyfile <path>', 'TLS private key: serve wss:// and https://')
+  .option('--ssl-certfile <path>', 'TLS certificate chain (with --ssl-keyfile)')
   .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (env CUA_LOG_LEVEL)', process.env.CUA_LOG_LEVEL ?? 'info')
   .showHelpAfterError();
 
 program.parse();
-const opts = program.opts<{ host: string; port: number; commandTimeout: number; logLevel: LogLevel }>();
+const opts = program.opts<{
+  host: string;
+  port: number;
+  commandTimeout: number;
+  logLevel: LogLevel;
+  auth: AuthMode;
+  containerName?: string;
+  authBaseUrl?: string;
+  apiKey?: string[];
+  apiKeysFile?: string;
+  allowOrigin?: string[];
+  sslKeyfile?: string;
+  sslCertfile?: string;
+}>();
 const logger = createLogger(opts.logLevel);
 
 try {
+  if (Boolean(opts.sslKeyfile) !== Boolean(opts.sslCertfile)) {
+    throw new Error('--ssl-keyfile and --ssl-certfile go together');
+  }
+  const apiKeys = [
+    ...authSettingsFromEnv().apiKeys!,
+    ...(opts.apiKey ?? []),
+    ...(opts.apiKeysFile ? parseKeysFile(readFileSync(opts.apiKeysFile, 'utf8')) : []),
+  ];
   const server = await startComputerServer({
     host: opts.host,
     port: opts.port,
     commandTimeoutMs: opts.commandTimeout * 1000,
     logger,
+    auth: {
+      mode: opts.auth,
+      containerName: opts.containerName,
+      authBaseUrl: opts.authBaseUrl,
+      apiKeys,
+    },
+    ...(opts.allowOrigin ? { allowOrigins: opts.allowOrigin } : {}),
+    ...(opts.sslKeyfile && opts.sslCertfile
+      ? { tls: { key: readFileSync(opts.sslKeyfile), cert: readFileSync(opts.sslCertfile) } }
+      : {}),
   });
-  logger.info({ url: server.url, http: server.httpUrl }, 'listening');
-  // People and scripts read this line to find the port (e.g. with --port 0).
-  process.stdout.write(`Computer Server listening on ${server.url} (HTTP ${server.httpUrl})\n`);
+  logger.info({ url: server.url, http: server.httpUrl, auth: server.authSummary }, 'listening');
+  // People and scripts read this line to find the port (e.g. with --port 0) and the auth mode.
+  process.stdout.write(
+    `Computer Server listening on ${server.url} (HTTP ${server.httpUrl}); ${server.authSummary}\n`,
+  );
 
   let stopping = false;
   const stop = (signal: string) => {

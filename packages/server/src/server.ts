@@ -1,10 +1,13 @@
-import { createServer, type Server } from 'node:http';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { resolveAuth, type AuthSettings } from './auth/config.js';
 import { Dispatcher } from './dispatcher.js';
 import { createHandlers } from './handlers/index.js';
 import type { HandlerTable } from './handlers/types.js';
 import { createLogger } from './logger.js';
+import { normalizeOrigin, originAllowed, UNAVAILABLE_DETAIL, unavailableStatus } from './security.js';
 import { HttpTransport } from './transports/http.js';
 import { WebSocketTransport } from './transports/websocket.js';
 
@@ -23,6 +26,19 @@ export interface ComputerServerOptions {
   maxBufferedBytes?: number;
   /** How long shutdown waits for in-flight requests before closing sockets. */
   shutdownGraceMs?: number;
+  /**
+   * Who may connect. Defaults to `auto` read from the environment, as upstream: on when
+   * `CONTAINER_NAME` is set or API keys are given. Tests and embedders should say which they want.
+   */
+  auth?: AuthSettings;
+  /** A socket that has not authenticated by then is closed. */
+  handshakeTimeoutMs?: number;
+  /** Browser origins allowed to use the server (e.g. `http://localhost:5173`); none by default. */
+  allowOrigins?: readonly string[];
+  /** Serve `wss://` and `https://` on the same port. */
+  tls?: { key: string | Buffer; cert: string | Buffer };
+  /** Environment read per request by the availability gate (reference §1.6). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface RunningServer {
@@ -32,6 +48,8 @@ export interface RunningServer {
   readonly url: string;
   readonly httpUrl: string;
   readonly server: Server;
+  /** Which auth mode is on, and why. */
+  readonly authSummary: string;
   close(): Promise<void>;
 }
 
@@ -43,7 +61,17 @@ export const DEFAULTS = {
   heartbeatMs: 20_000,
   maxBufferedBytes: 64 * 1024 * 1024,
   shutdownGraceMs: 5_000,
+  handshakeTimeoutMs: 10_000,
 } as const;
+
+export function authSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): AuthSettings {
+  return {
+    mode: 'auto',
+    containerName: env.CONTAINER_NAME,
+    authBaseUrl: env.CUA_BASE_URL_AUTH,
+    apiKeys: (env.CUA_API_KEYS ?? '').split(',').map((k) => k.trim()).filter(Boolean),
+  };
+}
 
 function osType(): string {
   if (process.platform === 'darwin') return 'darwin';
@@ -64,22 +92,41 @@ export async function startComputerServer(options: ComputerServerOptions = {}): 
     commandTimeoutMs: options.commandTimeoutMs ?? DEFAULTS.commandTimeoutMs,
     logger,
   });
-  const http = new HttpTransport({ dispatcher, maxPayloadBytes, osType: osType() });
+  const env = options.env ?? process.env;
+  const { authenticator, summary: authSummary } = resolveAuth(options.auth ?? authSettingsFromEnv(env));
+  const allowedOrigins = new Set((options.allowOrigins ?? []).map(normalizeOrigin));
+  const http = new HttpTransport({
+    dispatcher,
+    maxPayloadBytes,
+    osType: osType(),
+    authenticator,
+    env,
+    allowedOrigins,
+  });
   const ws = new WebSocketTransport({
     dispatcher,
     logger,
     maxPayloadBytes,
     heartbeatMs: options.heartbeatMs ?? DEFAULTS.heartbeatMs,
     maxBufferedBytes: options.maxBufferedBytes ?? DEFAULTS.maxBufferedBytes,
+    authenticator,
+    handshakeTimeoutMs: options.handshakeTimeoutMs ?? DEFAULTS.handshakeTimeoutMs,
   });
 
-  const server = createServer((req, res) => http.handle(req, res));
+  const server: Server = options.tls
+    ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, (req, res) => http.handle(req, res))
+    : createHttpServer((req, res) => http.handle(req, res));
   server.on('upgrade', (req, socket, head) => {
     const path = (req.url ?? '/').split('?')[0];
-    if (path !== '/ws') {
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      return;
+    const refuse = (status: string) =>
+      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    if (path !== '/ws') return refuse('404 Not Found');
+    const unavailable = unavailableStatus(env);
+    if (unavailable !== undefined) {
+      return ws.refuse(req, socket, head, { success: false, error: UNAVAILABLE_DETAIL, status_code: unavailable });
     }
+    // A page on another site must not drive this desktop (upstream lets any page in, §6 #6).
+    if (!originAllowed(req.headers, allowedOrigins)) return refuse('403 Forbidden');
     ws.handleUpgrade(req, socket, head);
   });
   server.on('clientError', (_err, socket) => socket.destroy());
@@ -94,6 +141,7 @@ export async function startComputerServer(options: ComputerServerOptions = {}): 
   });
   const { port } = server.address() as AddressInfo;
   const base = `${formatHost(host)}:${port}`;
+  const secure = options.tls !== undefined;
 
   let closing: Promise<void> | undefined;
   const close = () => {
@@ -108,5 +156,13 @@ export async function startComputerServer(options: ComputerServerOptions = {}): 
     return closing;
   };
 
-  return { host, port, url: `ws://${base}/ws`, httpUrl: `http://${base}`, server, close };
+  return {
+    host,
+    port,
+    url: `${secure ? 'wss' : 'ws'}://${base}/ws`,
+    httpUrl: `${secure ? 'https' : 'http'}://${base}`,
+    server,
+    authSummary,
+    close,
+  };
 }

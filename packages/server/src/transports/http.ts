@@ -1,14 +1,20 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { describeCommands, type ErrorCode } from '@cua/computer-protocol';
+import type { Authenticator } from '../auth/authenticator.js';
 import type { Dispatcher, ReplyBody } from '../dispatcher.js';
 import { withId } from '../dispatcher.js';
 import type { SessionState } from '../handlers/types.js';
 import { parseRequest } from '../request.js';
+import { originAllowed, UNAVAILABLE_DETAIL, unavailableStatus } from '../security.js';
 
 export interface HttpTransportOptions {
   dispatcher: Dispatcher;
   maxPayloadBytes: number;
   osType: string;
+  authenticator?: Authenticator | undefined;
+  /** Read per request for the availability gate. */
+  env: NodeJS.ProcessEnv;
+  allowedOrigins: ReadonlySet<string>;
 }
 
 class HttpError extends Error {
@@ -16,10 +22,17 @@ class HttpError extends Error {
     readonly status: number,
     readonly detail: string,
     readonly code: ErrorCode,
+    readonly headers: Record<string, string> = {},
   ) {
     super(detail);
   }
 }
+
+const CORS_HEADERS = {
+  'access-control-allow-methods': 'GET, POST, OPTIONS',
+  'access-control-allow-headers': 'content-type, x-api-key, x-container-name',
+  'access-control-max-age': '600',
+};
 
 /** `POST /cmd`, `GET /status`, `GET /commands`, with upstream's bodies and statuses. */
 export class HttpTransport {
@@ -43,6 +56,21 @@ export class HttpTransport {
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0];
     try {
+      const unavailable = unavailableStatus(this.options.env);
+      if (unavailable !== undefined) throw new HttpError(unavailable, UNAVAILABLE_DETAIL, 'service_unavailable');
+      if (!originAllowed(req.headers, this.options.allowedOrigins)) {
+        throw new HttpError(403, 'Origin not allowed', 'forbidden_origin');
+      }
+      if (req.headers.origin !== undefined) {
+        // Only allow-listed origins get here; never a wildcard, never credentials.
+        res.setHeader('access-control-allow-origin', req.headers.origin);
+        res.setHeader('vary', 'Origin');
+        if (req.method === 'OPTIONS') {
+          res.writeHead(204, CORS_HEADERS);
+          res.end();
+          return;
+        }
+      }
       if (path === '/cmd') return await this.onlyMethod(req, 'POST', () => this.cmd(req, res));
       if (path === '/status') return await this.onlyMethod(req, 'GET', () => this.status(res));
       if (path === '/commands') return await this.onlyMethod(req, 'GET', () => this.commands(res));
@@ -53,6 +81,7 @@ export class HttpTransport {
         return;
       }
       if (err instanceof HttpError) {
+        for (const [name, value] of Object.entries(err.headers)) res.setHeader(name, value);
         sendJson(res, err.status, { detail: err.detail, code: err.code });
         return;
       }
@@ -73,6 +102,23 @@ export class HttpTransport {
     this.commandsBody ??= JSON.stringify(describeCommands());
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(this.commandsBody);
+  }
+
+  /** Auth comes after the body checks and before the command lookup, in upstream's order. */
+  private async authenticate(req: IncomingMessage): Promise<void> {
+    const { authenticator } = this.options;
+    if (!authenticator) return;
+    const outcome = await authenticator.checkHeaders(
+      req.headers['x-container-name'],
+      req.headers['x-api-key'],
+      req.socket.remoteAddress ?? 'unknown',
+    );
+    if (outcome.ok) return;
+    if (outcome.code === 'rate_limited') {
+      const retryAfter = String(Math.ceil((outcome.retryAfterMs ?? 1000) / 1000));
+      throw new HttpError(429, outcome.message, outcome.code, { 'retry-after': retryAfter });
+    }
+    throw new HttpError(401, outcome.message, outcome.code);
   }
 
   /**
@@ -97,6 +143,7 @@ export class HttpTransport {
             : request.error;
       throw new HttpError(400, detail, request.code);
     }
+    await this.authenticate(req);
     const resolved = this.options.dispatcher.resolve(request.command);
     if (!resolved.ok) throw new HttpError(400, String(resolved.reply.error), 'unknown_command');
 
