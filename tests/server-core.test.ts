@@ -189,8 +189,8 @@ describe('/ws commands', () => {
       code: 'invalid_params',
       error: 'Invalid params for type_text: text: required',
     });
-    expect(await client.request({ command: 'shell', params: { command: 'true' } })).toMatchObject({
-      code: 'unsupported',
+    expect(await client.request({ command: 'shell', params: {} })).toMatchObject({
+      code: 'invalid_params',
       error: expect.stringContaining('run_command'),
     });
     await client.close();

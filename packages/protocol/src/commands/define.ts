@@ -26,8 +26,9 @@ export type CommandKind = 'input' | 'read' | 'effect';
 export interface CommandSpec<
   P extends z.ZodObject = z.ZodObject,
   R extends z.ZodObject = z.ZodObject,
+  G extends CommandGroup = CommandGroup,
 > {
-  group: CommandGroup;
+  group: G;
   kind: CommandKind;
   description: string;
   params: P;
@@ -36,8 +37,9 @@ export interface CommandSpec<
   extension?: true;
 }
 
-export function defineCommand<P extends z.ZodObject, R extends z.ZodObject>(
-  spec: CommandSpec<P, R>,
-): CommandSpec<P, R> {
+/** Keeps each command's group as a literal type, so `CommandsOfGroup<G>` can select by it. */
+export function defineCommand<P extends z.ZodObject, R extends z.ZodObject, const G extends CommandGroup>(
+  spec: CommandSpec<P, R, G>,
+): CommandSpec<P, R, G> {
   return spec;
 }

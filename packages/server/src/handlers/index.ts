@@ -1,32 +1,24 @@
+import { filesHandlers } from './files.js';
 import { metaHandlers } from './meta.js';
+import { DEFAULT_MAX_OUTPUT_BYTES, shellHandlers } from './shell.js';
 import type { HandlerTable } from './types.js';
 import { unsupportedHandlers } from './unsupported.js';
 
 const NOT_YET = 'this server does not implement it yet';
 
+export interface CreateHandlersOptions {
+  /** run_command keeps this much of each of stdout and stderr; default 10 MiB. */
+  maxOutputBytes?: number;
+}
+
 /** The dispatch table: every command of the protocol registry, real or honestly unsupported. */
-export function createHandlers(): HandlerTable {
+export function createHandlers(options: CreateHandlersOptions = {}): HandlerTable {
   return {
     ...metaHandlers(),
     ...unsupportedHandlers(['diorama_cmd'], 'diorama is a macOS-only upstream feature'),
     ...unsupportedHandlers(['get_accessibility_tree', 'find_element'], NOT_YET),
-    ...unsupportedHandlers(['run_command'], NOT_YET),
-    ...unsupportedHandlers(
-      [
-        'file_exists',
-        'directory_exists',
-        'list_dir',
-        'read_text',
-        'write_text',
-        'read_bytes',
-        'write_bytes',
-        'get_file_size',
-        'delete_file',
-        'create_dir',
-        'delete_dir',
-      ],
-      NOT_YET,
-    ),
+    ...shellHandlers({ maxOutputBytes: options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES }),
+    ...filesHandlers(),
     ...unsupportedHandlers(['get_desktop_environment', 'set_wallpaper'], NOT_YET),
     ...unsupportedHandlers(
       [

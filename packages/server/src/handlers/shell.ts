@@ -1,0 +1,171 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { Socket } from 'node:net';
+import { constants } from 'node:os';
+import type { Readable } from 'node:stream';
+import type { RunCommandResult } from '@cua/computer-protocol';
+import { CappedOutput } from '../capped-output.js';
+import { CommandError } from '../command-error.js';
+import { killProcessTree, SPAWN_AS_GROUP_LEADER } from '../process-tree.js';
+import type { Handler } from './types.js';
+
+/** Per stream: the Python client drops replies above 10 MiB, so more is never useful. */
+export const DEFAULT_MAX_OUTPUT_BYTES = 10 * 1024 * 1024;
+
+/** Output still in the pipes when the shell exits normally arrives within this. */
+const DRAIN_GRACE_MS = 100;
+/** A killed tree exits at once; this bounds the wait should a process resist (e.g. in D state). */
+const KILL_GRACE_MS = 1000;
+/** setTimeout fires at once above this; such a timeout is "never" for practical purposes. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export interface ShellHandlerOptions {
+  /** Bytes kept of each of stdout and stderr; the rest is read and dropped. */
+  maxOutputBytes: number;
+}
+
+export function shellHandlers(options: ShellHandlerOptions): {
+  run_command: Handler<'run_command'>;
+} {
+  return {
+    run_command: (params, ctx) =>
+      runCommand(params.command, params.timeout ?? undefined, options.maxOutputBytes, ctx.signal),
+  };
+}
+
+type Ending =
+  | { kind: 'exit'; code: number | null; signal: NodeJS.Signals | null }
+  | { kind: 'spawn_error'; error: Error }
+  | { kind: 'unresponsive' };
+
+async function runCommand(
+  command: string,
+  timeoutSeconds: number | undefined,
+  maxOutputBytes: number,
+  signal: AbortSignal,
+): Promise<RunCommandResult> {
+  signal.throwIfAborted();
+  const child = spawnShell(command);
+  const stdout = new CappedOutput(maxOutputBytes);
+  const stderr = new CappedOutput(maxOutputBytes);
+  const pipes = [child.stdout, child.stderr].filter((p): p is Readable => p !== null);
+  child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk));
+  child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
+  // An unhandled 'error' would take the whole server down; the outcome is read from 'exit'.
+  for (const pipe of pipes) pipe.on('error', () => undefined);
+
+  let stopped: 'timeout' | 'abort' | undefined;
+  let onStopped: () => void = () => undefined;
+  const ended = new Promise<Ending>((resolve) => {
+    child.once('exit', (code, exitSignal) => resolve({ kind: 'exit', code, signal: exitSignal }));
+    child.on('error', (error) => {
+      // With a pid the process did start: this is a failed kill, and 'exit' still follows.
+      if (child.pid === undefined) resolve({ kind: 'spawn_error', error });
+    });
+    onStopped = () => setTimeout(() => resolve({ kind: 'unresponsive' }), KILL_GRACE_MS).unref();
+  });
+  const stop = (reason: 'timeout' | 'abort') => {
+    if (stopped !== undefined || child.exitCode !== null || child.signalCode !== null) return;
+    stopped = reason;
+    killProcessTree(child);
+    onStopped();
+  };
+
+  const timeoutMs = timeoutSeconds === undefined ? undefined : timeoutSeconds * 1000;
+  const timer =
+    timeoutMs === undefined || timeoutMs > MAX_TIMER_MS
+      ? undefined
+      : setTimeout(() => stop('timeout'), timeoutMs);
+  const onAbort = () => stop('abort');
+  signal.addEventListener('abort', onAbort, { once: true });
+  let ending: Ending;
+  try {
+    ending = await ended;
+  } finally {
+    clearTimeout(timer);
+    signal.removeEventListener('abort', onAbort);
+  }
+
+  if (ending.kind === 'spawn_error') {
+    for (const pipe of pipes) pipe.destroy();
+    throw new CommandError('command_failed', `Could not run '${command}': ${ending.error.message}`);
+  }
+  await settlePipes(pipes, stopped !== undefined);
+
+  const truncated = stdout.truncated || stderr.truncated ? { truncated: true } : {};
+  if (stopped === 'timeout') {
+    const message = `Command timed out after ${timeoutSeconds}s`;
+    const before = stderr.text();
+    throw new CommandError('timeout', message, {
+      stdout: stdout.text(),
+      stderr: before === '' || before.endsWith('\n') ? before + message : `${before}\n${message}`,
+      return_code: -1,
+      ...truncated,
+    });
+  }
+  if (stopped === 'abort') {
+    const reason = signal.reason instanceof Error ? signal.reason.message : 'cancelled';
+    throw new CommandError('command_failed', `'${command}' was stopped: ${reason}`);
+  }
+  return {
+    stdout: stdout.text(),
+    stderr: stderr.text(),
+    return_code: ending.kind === 'exit' ? returnCode(ending.code, ending.signal) : -1,
+    ...truncated,
+  };
+}
+
+function spawnShell(command: string): ChildProcess {
+  const windows = process.platform === 'win32';
+  // What Node's own `shell: true` runs, spelled out so the process-group options apply to it.
+  const file = windows ? process.env.ComSpec ?? 'cmd.exe' : '/bin/sh';
+  const args = windows ? ['/d', '/s', '/c', `"${command}"`] : ['-c', command];
+  try {
+    return spawn(file, args, {
+      // A closed stdin: a command that reads it (cat, a pager, a prompt) ends instead of hanging.
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: SPAWN_AS_GROUP_LEADER,
+      windowsHide: true,
+      windowsVerbatimArguments: windows,
+    });
+  } catch (err) {
+    // Synchronous failures: a NUL byte in the command, no resources left to fork.
+    const message = err instanceof Error ? err.message : String(err);
+    throw new CommandError('command_failed', `Could not run '${command}': ${message}`);
+  }
+}
+
+/**
+ * Waits briefly for the pipes to reach EOF after the shell exits. A background job (`app &`)
+ * may hold them open for as long as it lives: its output is then drained and dropped rather
+ * than the pipes closed, since a closed pipe would kill it with SIGPIPE on its next write.
+ */
+async function settlePipes(pipes: Readable[], killed: boolean): Promise<void> {
+  const open = pipes.filter((pipe) => !pipe.readableEnded && !pipe.destroyed);
+  if (open.length === 0) return;
+  let timer: NodeJS.Timeout | undefined;
+  const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, DRAIN_GRACE_MS)));
+  const closed = Promise.all(
+    open.map((pipe) => new Promise<void>((resolve) => pipe.once('close', () => resolve()))),
+  );
+  await Promise.race([closed, grace]);
+  clearTimeout(timer);
+  for (const pipe of open) {
+    if (pipe.destroyed) continue;
+    if (killed) {
+      // Only a process that escaped its group (setsid) can still hold these: let it go.
+      pipe.destroy();
+      continue;
+    }
+    pipe.removeAllListeners('data');
+    pipe.on('data', () => undefined);
+    // The pipe must not keep the server's process alive on shutdown.
+    (pipe as Socket).unref?.();
+  }
+}
+
+/** Upstream (Python) reports a death by signal as minus the signal number. */
+function returnCode(code: number | null, signal: NodeJS.Signals | null): number {
+  if (code !== null) return code;
+  if (signal !== null) return -(constants.signals[signal] ?? 0) || -1;
+  return -1;
+}
