@@ -5,3 +5,4 @@ export type { Handler, HandlerContext, HandlerTable, SessionState } from './hand
 export { CommandError } from './command-error.js';
 export { createLogger, type LogLevel } from './logger.js';
 export { PACKAGE_VERSION, SERVER_FEATURES } from './package-info.js';
+export { startVirtualDisplay, type VirtualDisplay, type VirtualDisplayOptions } from './desktop/index.js';

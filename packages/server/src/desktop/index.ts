@@ -1,0 +1,1 @@
+export { startVirtualDisplay, type VirtualDisplay, type VirtualDisplayOptions } from './xvfb.js';
