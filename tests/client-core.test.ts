@@ -57,10 +57,10 @@ describe('Computer against our server', () => {
 
   it('a failure rejects with a ComputerError carrying the code', async () => {
     const computer = new Computer({ url: server.url });
-    const error = await computer.call('screenshot', { format: 'jpeg' }).catch((e: unknown) => e);
+    const error = await computer.call('diorama_cmd', { action: 'screenshot' }).catch((e: unknown) => e);
     expect(ComputerError.isInstance(error)).toBe(true);
     expect(error).toBeInstanceOf(ComputerError);
-    expect(error).toMatchObject({ code: 'unsupported', command: 'screenshot' });
+    expect(error).toMatchObject({ code: 'unsupported', command: 'diorama_cmd' });
     const invalid = await computer.call('move_cursor', { x: 1, y: 'no' as unknown as number }).catch((e: unknown) => e);
     expect(invalid).toMatchObject({ code: 'invalid_params', message: expect.stringContaining('y:') });
     await computer.close();

@@ -10,11 +10,13 @@ export default defineConfig([
     dts: true,
     sourcemap: true,
     target: 'node20',
+    // import.meta.url (to find the desktop worker) also in the CommonJS build.
+    shims: true,
     define: { __PACKAGE_VERSION__: JSON.stringify(version) },
   },
   {
-    // The CLI uses top-level await, so it ships as ESM only.
-    entry: ['src/cli.ts'],
+    // The CLI and the desktop worker use top-level await, so they ship as ESM only.
+    entry: { cli: 'src/cli.ts', 'desktop-worker': 'src/desktop/nut-worker.ts' },
     format: ['esm'],
     sourcemap: true,
     target: 'node20',

@@ -30,13 +30,47 @@ export function pointerPosition(display: string): { x: number; y: number } {
   return { x: value('X'), y: value('Y') };
 }
 
+/**
+ * A window's client area on the root window, from xwininfo. (`xdotool getwindowgeometry` counts
+ * the window manager's frame offset twice under a reparenting window manager such as openbox.)
+ */
+export function windowGeometry(display: string, windowId: string): { x: number; y: number; width: number; height: number } {
+  const out = x(display, 'xwininfo', ['-id', windowId]);
+  const value = (label: string) => Number(new RegExp(`${label}:\\s+(-?\\d+)`).exec(out)![1]);
+  return {
+    x: value('Absolute upper-left X'),
+    y: value('Absolute upper-left Y'),
+    width: value('Width'),
+    height: value('Height'),
+  };
+}
+
+/** The id of the first window whose title is exactly `title`, once it exists. */
+export function findWindow(display: string, title: string, timeoutMs = 10_000): Promise<string> {
+  return waitFor(
+    () => {
+      const run = spawnSync('xdotool', ['search', '--name', `^${title}$`], {
+        env: { ...process.env, DISPLAY: display },
+        encoding: 'utf8',
+      });
+      return run.status === 0 && run.stdout.trim() ? run.stdout.trim().split('\n')[0] : undefined;
+    },
+    timeoutMs,
+    `a window titled ${title}`,
+  );
+}
+
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls until `check` returns a value other than undefined, or throws after timeoutMs. */
-export async function waitFor<T>(check: () => T | undefined, timeoutMs = 5000, what = 'condition'): Promise<T> {
+export async function waitFor<T>(
+  check: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 5000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = check();
+    const value = await check();
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(25);
@@ -67,17 +101,7 @@ export async function openRecordingTerminal(display: string, title = `rec-${Date
     { env: { ...process.env, DISPLAY: display, LC_ALL: 'C.UTF-8' }, stdio: 'ignore' },
   );
   await waitFor(() => (fileSize(ready) >= 0 ? true : undefined), 10_000, 'xterm to start');
-  const windowId = await waitFor(
-    () => {
-      const run = spawnSync('xdotool', ['search', '--name', `^${title}$`], {
-        env: { ...process.env, DISPLAY: display },
-        encoding: 'utf8',
-      });
-      return run.status === 0 && run.stdout.trim() ? run.stdout.trim().split('\n')[0] : undefined;
-    },
-    10_000,
-    'the xterm window',
-  );
+  const windowId = await findWindow(display, title);
   x(display, 'xdotool', ['windowactivate', '--sync', windowId]);
   const bytes = () => (fileSize(file) >= 0 ? readFileSync(file) : Buffer.alloc(0));
   return {

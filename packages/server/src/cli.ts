@@ -5,12 +5,19 @@ import { AUTH_MODES, type AuthMode } from './auth/config.js';
 import { parseKeysFile } from './auth/local-keys-verifier.js';
 import { createLogger, type LogLevel } from './logger.js';
 import { PACKAGE_VERSION } from './package-info.js';
+import { startVirtualDisplay, type VirtualDisplay } from './desktop/xvfb.js';
 import { authSettingsFromEnv, DEFAULTS, startComputerServer } from './server.js';
 
 function port(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port 0..65535');
   return n;
+}
+
+function screenSize(value: string): { width: number; height: number } {
+  const match = /^(\d+)x(\d+)$/.exec(value);
+  if (!match) throw new InvalidArgumentError('WIDTHxHEIGHT, e.g. 1280x800');
+  return { width: Number(match[1]), height: Number(match[2]) };
 }
 
 function seconds(value: string): number {
@@ -38,6 +45,9 @@ const program = new Command()
   .option('--allow-origin <origin...>', 'browser origins allowed to connect (e.g. http://localhost:5173)')
   .option('--ssl-keyfile <path>', 'TLS private key: serve wss:// and https://')
   .option('--ssl-certfile <path>', 'TLS certificate chain (with --ssl-keyfile)')
+  .option('--display <display>', 'X display to drive (env DISPLAY)', process.env.DISPLAY)
+  .option('--xvfb', 'start a virtual display (Xvfb + openbox) for this server and stop it on exit')
+  .option('--screen-size <WxH>', 'size of the --xvfb display', screenSize, { width: 1280, height: 800 })
   .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (env CUA_LOG_LEVEL)', process.env.CUA_LOG_LEVEL ?? 'info')
   .showHelpAfterError();
 
@@ -55,10 +65,21 @@ const opts = program.opts<{
   allowOrigin?: string[];
   sslKeyfile?: string;
   sslCertfile?: string;
+  display?: string;
+  xvfb?: boolean;
+  screenSize: { width: number; height: number };
 }>();
 const logger = createLogger(opts.logLevel);
 
+let virtualDisplay: VirtualDisplay | undefined;
 try {
+  if (opts.xvfb) {
+    virtualDisplay = await startVirtualDisplay(opts.screenSize);
+    // Child processes (run_command, launch, X tools) see the same desktop.
+    process.env.DISPLAY = virtualDisplay.display;
+    logger.info({ display: virtualDisplay.display, ...opts.screenSize }, 'virtual display started');
+  }
+  const display = virtualDisplay?.display ?? opts.display;
   if (Boolean(opts.sslKeyfile) !== Boolean(opts.sslCertfile)) {
     throw new Error('--ssl-keyfile and --ssl-certfile go together');
   }
@@ -72,6 +93,7 @@ try {
     port: opts.port,
     commandTimeoutMs: opts.commandTimeout * 1000,
     logger,
+    ...(display ? { display } : {}),
     auth: {
       mode: opts.auth,
       containerName: opts.containerName,
@@ -85,8 +107,9 @@ try {
   });
   logger.info({ url: server.url, http: server.httpUrl, auth: server.authSummary }, 'listening');
   // People and scripts read this line to find the port (e.g. with --port 0) and the auth mode.
+  const screen = display ? `display ${display}${virtualDisplay ? ' (virtual)' : ''}` : 'no display';
   process.stdout.write(
-    `Computer Server listening on ${server.url} (HTTP ${server.httpUrl}); ${server.authSummary}\n`,
+    `Computer Server listening on ${server.url} (HTTP ${server.httpUrl}); ${server.authSummary}; ${screen}\n`,
   );
 
   let stopping = false;
@@ -94,7 +117,10 @@ try {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    server.close().then(
+    server
+      .close()
+      .then(() => virtualDisplay?.stop())
+      .then(
       () => process.exit(0),
       (err: unknown) => {
         logger.error({ err }, 'shutdown failed');
@@ -105,6 +131,7 @@ try {
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
 } catch (err) {
+  await virtualDisplay?.stop();
   logger.fatal({ err }, 'could not start');
   process.stderr.write(`computer-server: ${(err as Error).message}\n`);
   process.exit(1);

@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { resolveAuth, type AuthSettings } from './auth/config.js';
 import { Dispatcher } from './dispatcher.js';
+import { createDesktop } from './desktop/create-desktop.js';
+import type { Desktop } from './desktop/desktop.js';
 import { createHandlers } from './handlers/index.js';
 import type { HandlerTable } from './handlers/types.js';
 import { createLogger } from './logger.js';
@@ -19,6 +21,10 @@ export interface ComputerServerOptions {
   logger?: Logger;
   /** Replace handlers (tests, embedders); defaults to the real ones. */
   handlers?: HandlerTable;
+  /** The X display to drive; defaults to `DISPLAY`. */
+  display?: string;
+  /** Replace the desktop backend (embedders); closed with the server. */
+  desktop?: Desktop;
   commandTimeoutMs?: number;
   /** Upstream's effective limit (uvicorn's default): larger frames close with 1009. */
   maxPayloadBytes?: number;
@@ -87,8 +93,10 @@ function formatHost(host: string): string {
 export async function startComputerServer(options: ComputerServerOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger();
   const maxPayloadBytes = options.maxPayloadBytes ?? DEFAULTS.maxPayloadBytes;
+  const desktop =
+    options.desktop ?? createDesktop({ display: options.display ?? process.env.DISPLAY, logger });
   const dispatcher = new Dispatcher({
-    handlers: options.handlers ?? createHandlers(),
+    handlers: options.handlers ?? createHandlers({ desktop }),
     commandTimeoutMs: options.commandTimeoutMs ?? DEFAULTS.commandTimeoutMs,
     logger,
   });
@@ -151,7 +159,7 @@ export async function startComputerServer(options: ComputerServerOptions = {}): 
       server.closeIdleConnections();
       await Promise.all([ws.close(grace), http.drain(grace)]);
       server.closeAllConnections();
-      await closed;
+      await Promise.all([closed, desktop.close()]);
     })();
     return closing;
   };

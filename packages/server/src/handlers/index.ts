@@ -1,5 +1,12 @@
+import { createDesktop } from '../desktop/create-desktop.js';
+import type { Desktop } from '../desktop/desktop.js';
+import { clipboardHandlers } from './clipboard.js';
 import { filesHandlers } from './files.js';
+import { keyboardHandlers } from './keyboard.js';
 import { metaHandlers } from './meta.js';
+import { mouseHandlers } from './mouse.js';
+import { screenHandlers } from './screen.js';
+import { scrollHandlers } from './scroll.js';
 import { DEFAULT_MAX_OUTPUT_BYTES, shellHandlers } from './shell.js';
 import type { HandlerTable } from './types.js';
 import { unsupportedHandlers } from './unsupported.js';
@@ -9,10 +16,14 @@ const NOT_YET = 'this server does not implement it yet';
 export interface CreateHandlersOptions {
   /** run_command keeps this much of each of stdout and stderr; default 10 MiB. */
   maxOutputBytes?: number;
+  /** Screen, mouse, keyboard and clipboard; by default this machine's, on `DISPLAY`. */
+  desktop?: Desktop;
 }
 
 /** The dispatch table: every command of the protocol registry, real or honestly unsupported. */
 export function createHandlers(options: CreateHandlersOptions = {}): HandlerTable {
+  // Creating a desktop starts nothing: its worker and X connections open on first use.
+  const desktop = options.desktop ?? createDesktop({ display: process.env.DISPLAY });
   return {
     ...metaHandlers(),
     ...unsupportedHandlers(['diorama_cmd'], 'diorama is a macOS-only upstream feature'),
@@ -39,32 +50,10 @@ export function createHandlers(options: CreateHandlersOptions = {}): HandlerTabl
       ],
       NOT_YET,
     ),
-    ...unsupportedHandlers(
-      [
-        'mouse_down',
-        'mouse_up',
-        'left_click',
-        'right_click',
-        'double_click',
-        'move_cursor',
-        'drag_to',
-        'drag',
-        'middle_click',
-      ],
-      NOT_YET,
-    ),
-    ...unsupportedHandlers(['key_down', 'key_up', 'type_text', 'press_key', 'hotkey'], NOT_YET),
-    ...unsupportedHandlers(['scroll', 'scroll_down', 'scroll_up', 'scroll_direction'], NOT_YET),
-    ...unsupportedHandlers(
-      [
-        'screenshot',
-        'get_cursor_position',
-        'get_screen_size',
-        'to_screen_coordinates',
-        'to_screenshot_coordinates',
-      ],
-      NOT_YET,
-    ),
-    ...unsupportedHandlers(['copy_to_clipboard', 'set_clipboard'], NOT_YET),
+    ...mouseHandlers(desktop),
+    ...keyboardHandlers(desktop),
+    ...scrollHandlers(desktop),
+    ...screenHandlers(desktop),
+    ...clipboardHandlers(desktop),
   };
 }

@@ -2,7 +2,8 @@ import type { CommandName, CommandResult, ResolvedParams } from '@cua/computer-p
 
 /** Per-connection state a handler may read or keep (e.g. the last screenshot's scale). */
 export interface SessionState {
-  lastScreenshotScale?: number;
+  /** How the last screenshot maps to the screen, for the coordinate helpers. */
+  lastScreenshot?: { scale: number; offsetX: number; offsetY: number };
 }
 
 export interface HandlerContext {

@@ -1,0 +1,26 @@
+import { connect } from 'node:net';
+
+/** The local socket of an X display such as `:99` or `:99.0`; undefined for remote displays. */
+export function localDisplaySocket(display: string): string | undefined {
+  const match = /^(?:unix)?:(\d+)(?:\.\d+)?$/.exec(display);
+  return match ? `/tmp/.X11-unix/X${match[1]}` : undefined;
+}
+
+/**
+ * Whether an X server accepts connections on the display, without loading any X library: a
+ * native X client would take the whole process down if the display is gone.
+ */
+export function displayReachable(display: string, timeoutMs = 500): Promise<boolean> {
+  const path = localDisplaySocket(display);
+  if (path === undefined) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const socket = connect({ path });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}

@@ -1,0 +1,119 @@
+import type { NormalizedKey } from '@cua/computer-protocol';
+import type { Logger } from 'pino';
+import { CommandError } from '../command-error.js';
+import type { Desktop, Frame, MouseButtonName } from './desktop.js';
+import { WorkerSupervisor } from './worker-supervisor.js';
+import { readClipboard, writeClipboard } from './x11-clipboard.js';
+
+/** Typing and keys: exact Unicode through XTest (nut-js drops Shift and non-ASCII on X11). */
+export interface KeyboardEngine {
+  readonly closed: boolean;
+  typeText(text: string, signal?: AbortSignal): Promise<void>;
+  keyDown(key: NormalizedKey): Promise<void>;
+  keyUp(key: NormalizedKey): Promise<void>;
+  pressKey(key: NormalizedKey): Promise<void>;
+  hotkey(keys: NormalizedKey[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface LinuxDesktopOptions {
+  display: string | undefined;
+  logger: Logger;
+  /** Opens a keyboard on the display; called again after the display came back. */
+  openKeyboard: (display: string) => Promise<KeyboardEngine>;
+}
+
+/**
+ * X11: screen and mouse through nut-js in a supervised worker process, keyboard through XTest on
+ * a pure-JS X connection, clipboard through xsel. Nothing here can take the server down with the
+ * display: each part reports `display_unavailable` and reconnects on a later call.
+ */
+export class LinuxDesktop implements Desktop {
+  private readonly worker: WorkerSupervisor;
+  private keyboard: Promise<KeyboardEngine> | undefined;
+
+  constructor(private readonly options: LinuxDesktopOptions) {
+    this.worker = new WorkerSupervisor({ display: options.display, logger: options.logger });
+  }
+
+  screenSize() {
+    return this.worker.call('screenSize');
+  }
+
+  cursorPosition() {
+    return this.worker.call('cursorPosition');
+  }
+
+  grab(region?: { x: number; y: number; width: number; height: number }): Promise<Frame> {
+    return region ? this.worker.call('grab', region) : this.worker.call('grab');
+  }
+
+  async move(x: number, y: number) {
+    await this.worker.call('move', x, y);
+  }
+
+  async buttonDown(button: MouseButtonName) {
+    await this.worker.call('buttonDown', button);
+  }
+
+  async buttonUp(button: MouseButtonName) {
+    await this.worker.call('buttonUp', button);
+  }
+
+  async click(button: MouseButtonName, count: number) {
+    await this.worker.call('click', button, count);
+  }
+
+  async scroll(dx: number, dy: number) {
+    await this.worker.call('scroll', dx, dy);
+  }
+
+  async typeText(text: string, signal?: AbortSignal) {
+    await (await this.openKeyboard()).typeText(text, signal);
+  }
+
+  async keyDown(key: NormalizedKey) {
+    await (await this.openKeyboard()).keyDown(key);
+  }
+
+  async keyUp(key: NormalizedKey) {
+    await (await this.openKeyboard()).keyUp(key);
+  }
+
+  async pressKey(key: NormalizedKey) {
+    await (await this.openKeyboard()).pressKey(key);
+  }
+
+  async hotkey(keys: NormalizedKey[]) {
+    await (await this.openKeyboard()).hotkey(keys);
+  }
+
+  readClipboard() {
+    return readClipboard(this.requireDisplay());
+  }
+
+  writeClipboard(text: string) {
+    return writeClipboard(this.requireDisplay(), text);
+  }
+
+  async close() {
+    const keyboard = await this.keyboard?.catch(() => undefined);
+    await Promise.all([this.worker.close(), keyboard?.close()]);
+  }
+
+  private requireDisplay(): string {
+    const { display } = this.options;
+    if (!display) {
+      throw new CommandError('display_unavailable', 'No display: set DISPLAY, or start the server with --xvfb to get a virtual one');
+    }
+    return display;
+  }
+
+  private async openKeyboard(): Promise<KeyboardEngine> {
+    const current = await this.keyboard?.catch(() => undefined);
+    if (current && !current.closed) return current;
+    const display = this.requireDisplay();
+    this.keyboard = this.options.openKeyboard(display);
+    return this.keyboard;
+  }
+}

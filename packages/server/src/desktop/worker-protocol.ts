@@ -1,0 +1,42 @@
+/** Messages between the server and its desktop worker process (Node IPC, advanced serialization). */
+
+export type MouseButtonName = 'left' | 'right' | 'middle';
+
+export interface Frame {
+  width: number;
+  height: number;
+  /** 4 bytes per pixel, B G R X. */
+  data: Uint8Array;
+}
+
+/** Everything the worker can do; each method's args and result. */
+export interface WorkerMethods {
+  screenSize: { args: []; result: { width: number; height: number } };
+  cursorPosition: { args: []; result: { x: number; y: number } };
+  grab: { args: [region?: { x: number; y: number; width: number; height: number }]; result: Frame };
+  move: { args: [x: number, y: number]; result: null };
+  buttonDown: { args: [button: MouseButtonName]; result: null };
+  buttonUp: { args: [button: MouseButtonName]; result: null };
+  click: { args: [button: MouseButtonName, count: number]; result: null };
+  /** Wheel notches: dy > 0 up, dy < 0 down, dx > 0 right, dx < 0 left. */
+  scroll: { args: [dx: number, dy: number]; result: null };
+}
+
+export type WorkerMethod = keyof WorkerMethods;
+
+export interface WorkerRequest<M extends WorkerMethod = WorkerMethod> {
+  id: number;
+  method: M;
+  args: WorkerMethods[M]['args'];
+}
+
+export type WorkerReply =
+  | { id: number; ok: true; result: unknown }
+  | { id: number; ok: false; error: string };
+
+/** The first message a worker sends: the display works and nut-js is loaded. */
+export interface WorkerReady {
+  ready: true;
+  width: number;
+  height: number;
+}
