@@ -4,7 +4,7 @@
 set -euo pipefail
 declare -A PACKAGE_OF=(
   [Xvfb]=xvfb [openbox]=openbox [xterm]=xterm [xdotool]=xdotool [wmctrl]=wmctrl
-  [xclip]=xclip [xsel]=xsel [xprop]=x11-utils [xmodmap]=x11-xserver-utils
+  [xclip]=xclip [xsel]=xsel [xprop]=x11-utils [xmodmap]=x11-xserver-utils [xwallpaper]=xwallpaper
 )
 missing=()
 for command in "${!PACKAGE_OF[@]}"; do
