@@ -6,3 +6,6 @@ export { CommandError } from './command-error.js';
 export { createLogger, type LogLevel } from './logger.js';
 export { PACKAGE_VERSION, SERVER_FEATURES } from './package-info.js';
 export { startVirtualDisplay, type VirtualDisplay, type VirtualDisplayOptions } from './desktop/index.js';
+export { createDesktop } from './desktop/create-desktop.js';
+export type { Desktop } from './desktop/desktop.js';
+export { encodeFrame } from './desktop/encode-image.js';

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { AUTH_MESSAGES, type RequestId } from '@cua/computer-protocol';
 import { failure, withId, type Dispatcher, type ReplyBody } from './dispatcher.js';
 import type { SessionState } from './handlers/types.js';
@@ -20,7 +21,10 @@ export class Session {
   private readonly controller = new AbortController();
   private readonly pending = new Set<Promise<void>>();
 
-  constructor(private readonly options: SessionOptions) {}
+  constructor(private readonly options: SessionOptions) {
+    // Every request in flight listens to the connection's signal; thousands may be pipelined.
+    setMaxListeners(0, this.controller.signal);
+  }
 
   handleText(text: string): void {
     const json = parseJson(text);
