@@ -37,7 +37,7 @@ async function busyWallpaper(path) {
       const i = (y * width + x) * 3;
       const wave = Math.sin(x / 37) * Math.cos(y / 23) * 40;
       const ring = Math.sin(Math.hypot(x - 640, y - 400) / 11) * 30;
-      const noise = (random() - 0.5) * 60;
+      const noise = (random() - 0.5) * 16;
       data[i] = Math.max(0, Math.min(255, (x / width) * 200 + wave + noise));
       data[i + 1] = Math.max(0, Math.min(255, (y / height) * 180 + ring + noise));
       data[i + 2] = Math.max(0, Math.min(255, 120 + wave - ring + noise));

@@ -1,13 +1,17 @@
 import type { NormalizedKey } from '@cua/computer-protocol';
-import type { Frame, MouseButtonName } from './worker-protocol.js';
+import type { EncodedImage, EncodeOptions } from './encode-image.js';
+import type { Frame, MouseButtonName, Region } from './worker-protocol.js';
 
-export type { Frame, MouseButtonName };
+export type { EncodedImage, EncodeOptions, Frame, MouseButtonName, Region };
 
 /** What the handlers need from a desktop; one implementation per platform. */
 export interface Desktop {
   screenSize(): Promise<{ width: number; height: number }>;
   cursorPosition(): Promise<{ x: number; y: number }>;
-  grab(region?: { x: number; y: number; width: number; height: number }): Promise<Frame>;
+  /** The raw frame (B G R X). */
+  grab(region?: Region): Promise<Frame>;
+  /** Grab and encode in one step. */
+  capture(region: Region | undefined, options: EncodeOptions): Promise<EncodedImage>;
 
   move(x: number, y: number): Promise<void>;
   buttonDown(button: MouseButtonName): Promise<void>;

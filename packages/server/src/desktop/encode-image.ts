@@ -1,5 +1,10 @@
 import sharp from 'sharp';
-import type { Frame } from './worker-protocol.js';
+export interface Frame {
+  width: number;
+  height: number;
+  /** 4 bytes per pixel, B G R X. */
+  data: Uint8Array;
+}
 
 export type ImageFormat = 'png' | 'jpeg' | 'webp';
 
@@ -13,7 +18,7 @@ export interface EncodeOptions {
 }
 
 export interface EncodedImage {
-  data: Buffer;
+  data: Uint8Array;
   format: ImageFormat;
   width: number;
   height: number;

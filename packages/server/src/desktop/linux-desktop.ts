@@ -1,7 +1,7 @@
 import type { NormalizedKey } from '@cua/computer-protocol';
 import type { Logger } from 'pino';
 import { CommandError } from '../command-error.js';
-import type { Desktop, Frame, MouseButtonName } from './desktop.js';
+import type { Desktop, EncodedImage, EncodeOptions, Frame, MouseButtonName, Region } from './desktop.js';
 import { WorkerSupervisor } from './worker-supervisor.js';
 import { readClipboard, writeClipboard } from './x11-clipboard.js';
 
@@ -44,8 +44,12 @@ export class LinuxDesktop implements Desktop {
     return this.worker.call('cursorPosition');
   }
 
-  grab(region?: { x: number; y: number; width: number; height: number }): Promise<Frame> {
+  grab(region?: Region): Promise<Frame> {
     return region ? this.worker.call('grab', region) : this.worker.call('grab');
+  }
+
+  capture(region: Region | undefined, options: EncodeOptions): Promise<EncodedImage> {
+    return this.worker.call('capture', region, options);
   }
 
   async move(x: number, y: number) {

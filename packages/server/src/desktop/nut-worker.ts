@@ -2,6 +2,7 @@
 // nut-js's native module ends the process (SIGSEGV, or Xlib's exit(1)) when the display is
 // missing or dies; the server survives that and starts a new worker when the display is back.
 import nut from '@nut-tree-fork/nut-js';
+import { encodeFrame } from './encode-image.js';
 import type {
   MouseButtonName,
   WorkerMethod,
@@ -38,6 +39,8 @@ const impl: Impl = {
       : await screen.grab();
     return { width: image.width, height: image.height, data: image.data };
   },
+  // Encoding here keeps the server's event loop free and sends ~10x fewer bytes over IPC.
+  capture: async (region, options) => encodeFrame(await impl.grab(region), options),
   move: async (x, y) => {
     await mouse.setPosition(new Point(x, y));
     return null;

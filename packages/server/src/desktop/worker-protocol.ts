@@ -1,19 +1,25 @@
 /** Messages between the server and its desktop worker process (Node IPC, advanced serialization). */
 
+import type { EncodedImage, EncodeOptions, Frame } from './encode-image.js';
+
 export type MouseButtonName = 'left' | 'right' | 'middle';
 
-export interface Frame {
+export interface Region {
+  x: number;
+  y: number;
   width: number;
   height: number;
-  /** 4 bytes per pixel, B G R X. */
-  data: Uint8Array;
 }
+
+export type { Frame } from './encode-image.js';
 
 /** Everything the worker can do; each method's args and result. */
 export interface WorkerMethods {
   screenSize: { args: []; result: { width: number; height: number } };
   cursorPosition: { args: []; result: { x: number; y: number } };
-  grab: { args: [region?: { x: number; y: number; width: number; height: number }]; result: Frame };
+  grab: { args: [region?: Region]; result: Frame };
+  /** Grab and encode in the worker: the server receives only the encoded bytes. */
+  capture: { args: [region: Region | undefined, options: EncodeOptions]; result: EncodedImage };
   move: { args: [x: number, y: number]; result: null };
   buttonDown: { args: [button: MouseButtonName]; result: null };
   buttonUp: { args: [button: MouseButtonName]; result: null };

@@ -1,7 +1,7 @@
 import type { CommandsOfGroup, ResolvedParams } from '@cua/computer-protocol';
 import { CommandError } from '../command-error.js';
 import type { Desktop } from '../desktop/desktop.js';
-import { encodeFrame, type ImageFormat } from '../desktop/encode-image.js';
+import type { ImageFormat } from '../desktop/encode-image.js';
 import type { Handler, SessionState } from './types.js';
 
 type Region = { x: number; y: number; width: number; height: number };
@@ -34,13 +34,17 @@ export function screenHandlers(desktop: Desktop): { [N in CommandsOfGroup<'scree
           `region ${region.width}x${region.height}+${region.x}+${region.y} is outside the ${screen.width}x${screen.height} screen`,
         );
       }
-      const frame = await desktop.grab(params.region ? region : undefined);
       const size = outputSize(region, params);
       const format: ImageFormat = params.format === 'jpg' ? 'jpeg' : params.format;
-      const image = await encodeFrame(frame, { format, quality: params.quality, ...size });
+      const image = await desktop.capture(params.region ? region : undefined, {
+        format,
+        quality: params.quality,
+        width: size.width,
+        height: size.height,
+      });
       ctx.session.lastScreenshot = { scale: size.scale, offsetX: region.x, offsetY: region.y };
       return {
-        image_data: image.data.toString('base64'),
+        image_data: Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength).toString('base64'),
         format,
         width: image.width,
         height: image.height,
