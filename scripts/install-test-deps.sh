@@ -6,6 +6,8 @@ bash "$(dirname "${BASH_SOURCE[0]}")/install-desktop-deps.sh"
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+# ImageMagick: `import` samples root-window pixels independently of our own screenshot code.
+command -v import >/dev/null 2>&1 || missing+=(imagemagick)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "install-test-deps: installing ${missing[*]}" >&2
   SUDO=""

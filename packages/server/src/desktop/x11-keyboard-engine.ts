@@ -1,7 +1,7 @@
-import { CommandError } from '../command-error.js';
 import type { KeyboardEngine } from './linux-desktop.js';
+import { X11Keyboard } from './x11/index.js';
 
-// Replaced by the XTest engine when it lands.
-export async function openX11Keyboard(_display: string): Promise<KeyboardEngine> {
-  throw new CommandError('unsupported', 'keyboard input is not implemented yet');
+/** The keyboard on an X display: XTest with temporary keysym bindings (exact for any text). */
+export async function openX11Keyboard(display: string): Promise<KeyboardEngine> {
+  return X11Keyboard.open({ display });
 }

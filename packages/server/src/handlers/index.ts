@@ -1,6 +1,7 @@
 import { createDesktop } from '../desktop/create-desktop.js';
 import type { Desktop } from '../desktop/desktop.js';
 import { clipboardHandlers } from './clipboard.js';
+import { desktopHandlers } from './desktop.js';
 import { filesHandlers } from './files.js';
 import { keyboardHandlers } from './keyboard.js';
 import { metaHandlers } from './meta.js';
@@ -10,8 +11,7 @@ import { scrollHandlers } from './scroll.js';
 import { DEFAULT_MAX_OUTPUT_BYTES, shellHandlers } from './shell.js';
 import type { HandlerTable } from './types.js';
 import { unsupportedHandlers } from './unsupported.js';
-
-const NOT_YET = 'this server does not implement it yet';
+import { windowsHandlers } from './windows.js';
 
 export interface CreateHandlersOptions {
   /** run_command keeps this much of each of stdout and stderr; default 10 MiB. */
@@ -26,30 +26,19 @@ export function createHandlers(options: CreateHandlersOptions = {}): HandlerTabl
   const desktop = options.desktop ?? createDesktop({ display: process.env.DISPLAY });
   return {
     ...metaHandlers(),
-    ...unsupportedHandlers(['diorama_cmd'], 'diorama is a macOS-only upstream feature'),
-    ...unsupportedHandlers(['get_accessibility_tree', 'find_element'], NOT_YET),
+    ...unsupportedHandlers(
+      ['diorama_cmd'],
+      'diorama is a macOS-only upstream feature, and this server has it on no OS yet',
+    ),
+    ...unsupportedHandlers(
+      ['get_accessibility_tree', 'find_element'],
+      'this server has no accessibility bridge yet (AT-SPI on Linux, AX on macOS, ' +
+        'UI Automation on Windows), and it never answers with a placeholder tree',
+    ),
     ...shellHandlers({ maxOutputBytes: options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES }),
     ...filesHandlers(),
-    ...unsupportedHandlers(['get_desktop_environment', 'set_wallpaper'], NOT_YET),
-    ...unsupportedHandlers(
-      [
-        'open',
-        'launch',
-        'get_current_window_id',
-        'get_application_windows',
-        'get_window_name',
-        'get_window_size',
-        'get_window_position',
-        'set_window_size',
-        'set_window_position',
-        'maximize_window',
-        'minimize_window',
-        'activate_window',
-        'close_window',
-        'get_active_window_bounds',
-      ],
-      NOT_YET,
-    ),
+    ...desktopHandlers(),
+    ...windowsHandlers(),
     ...mouseHandlers(desktop),
     ...keyboardHandlers(desktop),
     ...scrollHandlers(desktop),

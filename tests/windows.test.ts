@@ -1,0 +1,680 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { deflateSync } from 'node:zlib';
+import type { RunningServer } from '@cua/computer-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDesktop, waitFor, x, type VirtualDisplay } from './helpers/desktop.js';
+import { RawClient, startServer } from './helpers/server.js';
+
+/** Window managers and terminals are quick, but a loaded CI machine is not. */
+const WAIT_MS = 10_000;
+const TEST_MS = 30_000;
+const SESSION_VARIABLES = [
+  'XDG_CURRENT_DESKTOP',
+  'DESKTOP_SESSION',
+  'KDE_FULL_SESSION',
+  'GNOME_DESKTOP_SESSION_ID',
+];
+
+let desktop: VirtualDisplay;
+let server: RunningServer;
+let client: RawClient;
+let scratch: string;
+let savedEnv: Record<string, string | undefined>;
+/** Every process the tests caused, killed at the end whatever happened. */
+const launched = new Set<number>();
+const tag = `${process.pid}-${Date.now() % 100_000}`;
+
+beforeAll(async () => {
+  savedEnv = Object.fromEntries(
+    ['DISPLAY', ...SESSION_VARIABLES].map((name) => [name, process.env[name]]),
+  );
+  desktop = await startDesktop({ width: 1280, height: 800 });
+  // The server reads DISPLAY from its (this worker's) environment at every command.
+  process.env.DISPLAY = desktop.display;
+  for (const name of SESSION_VARIABLES) delete process.env[name];
+  server = await startServer();
+  client = await RawClient.open(server.url);
+  scratch = await mkdtemp(path.join(tmpdir(), 'cua-windows-'));
+}, TEST_MS);
+
+afterAll(async () => {
+  for (const pid of launched) killGroup(pid);
+  for (const id of tryClientList()) {
+    const pid = windowPid(id);
+    if (pid !== undefined) killGroup(pid);
+  }
+  await client?.close();
+  await server?.close();
+  await desktop?.stop();
+  for (const [name, value] of Object.entries(savedEnv)) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
+  if (scratch !== undefined) await rm(scratch, { recursive: true, force: true });
+}, TEST_MS);
+
+type Reply = Record<string, unknown>;
+
+function call(command: string, params: Record<string, unknown> = {}): Promise<Reply> {
+  return client.request({ command, params });
+}
+
+async function ok(command: string, params: Record<string, unknown> = {}): Promise<Reply> {
+  const reply = await call(command, params);
+  expect(reply, `${command} ${JSON.stringify(params)}`).toMatchObject({ success: true });
+  return reply;
+}
+
+function tool(command: string, args: string[]): string {
+  return x(desktop.display, command, args);
+}
+
+function tryTool(command: string, args: string[]): string | undefined {
+  try {
+    return tool(command, args);
+  } catch {
+    return undefined;
+  }
+}
+
+function hasCommand(name: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${name}`]).status === 0;
+}
+
+function tryClientList(): number[] {
+  const out = tryTool('xprop', ['-root', '_NET_CLIENT_LIST']) ?? '';
+  return (out.match(/0x[0-9a-f]+/gi) ?? []).map((hex) => Number.parseInt(hex, 16));
+}
+
+function windowPid(id: number): number | undefined {
+  const out = tryTool('xprop', ['-id', String(id), '_NET_WM_PID']) ?? '';
+  const match = /= (\d+)/.exec(out);
+  return match === null ? undefined : Number(match[1]);
+}
+
+function netWmState(id: number): string {
+  return tool('xprop', ['-id', String(id), '_NET_WM_STATE']);
+}
+
+function activeWindow(): number {
+  return Number(tool('xdotool', ['getactivewindow']).trim());
+}
+
+/** xdotool's report: its size is the client's; its position is off (see the position test). */
+function xdotoolGeometry(id: number) {
+  const out = tool('xdotool', ['getwindowgeometry', '--shell', String(id)]);
+  const value = (name: string) => Number(new RegExp(`^${name}=(-?\\d+)`, 'm').exec(out)![1]);
+  return { x: value('X'), y: value('Y'), width: value('WIDTH'), height: value('HEIGHT') };
+}
+
+/** The client window in root coordinates, as the X server itself reports it. */
+function clientGeometry(id: number) {
+  const out = tool('xwininfo', ['-id', String(id)]);
+  const value = (label: string) => Number(new RegExp(`${label}:\\s+(-?\\d+)`).exec(out)![1]);
+  return {
+    x: value('Absolute upper-left X'),
+    y: value('Absolute upper-left Y'),
+    width: value('Width'),
+    height: value('Height'),
+  };
+}
+
+function frameExtents(id: number): { left: number; right: number; top: number; bottom: number } {
+  const out = tool('xprop', ['-id', String(id), '_NET_FRAME_EXTENTS']);
+  const [left = 0, right = 0, top = 0, bottom = 0] = (/= (.*)$/m.exec(out)?.[1] ?? '')
+    .split(',')
+    .map(Number);
+  return { left, right, top, bottom };
+}
+
+/** Running or stopped, but not a zombie. */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  const stat = spawnSync('cat', [`/proc/${pid}/stat`], { encoding: 'utf8' }).stdout;
+  return stat !== '' && stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+}
+
+function killGroup(pid: number): void {
+  for (const target of [-pid, pid]) {
+    try {
+      process.kill(target, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
+interface Terminal {
+  pid: number;
+  id: number;
+  title: string;
+}
+
+/** A real xterm started through `launch` (exec with args), and its managed window. */
+async function launchTerminal(title: string, geometry = '80x24+50+60'): Promise<Terminal> {
+  const reply = await ok('launch', { app: 'xterm', args: ['-T', title, '-geometry', geometry] });
+  const pid = reply.pid as number;
+  expect(Number.isInteger(pid)).toBe(true);
+  launched.add(pid);
+  const id = await waitFor(
+    () => tryClientList().find((window) => windowPid(window) === pid),
+    WAIT_MS,
+    `the window of xterm ${title}`,
+  );
+  return { pid, id, title };
+}
+
+/** A PNG of one colour, written by hand so the test needs no image library. */
+function solidPng(width: number, height: number, rgb: [number, number, number]): Buffer {
+  const row = Buffer.alloc(1 + width * 3);
+  for (let i = 0; i < width; i += 1) row.set(rgb, 1 + i * 3);
+  const pixels = deflateSync(Buffer.concat(Array.from({ length: height }, () => row)));
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8);
+  const signature = Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]);
+  return Buffer.concat([
+    signature,
+    pngChunk('IHDR', header),
+    pngChunk('IDAT', pixels),
+    pngChunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+function pngChunk(type: string, data: Buffer): Buffer {
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(data.length);
+  const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(body));
+  return Buffer.concat([length, body, crc]);
+}
+
+function crc32(bytes: Buffer): number {
+  let crc = 0xffffffff;
+  for (const byte of bytes) {
+    crc ^= byte;
+    for (let bit = 0; bit < 8; bit += 1) crc = (crc >>> 1) ^ (0xedb88320 & -(crc & 1));
+  }
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+function rootPixel(px: number, py: number): [number, number, number] {
+  const out = tool('import', [
+    '-window',
+    'root',
+    '-crop',
+    `1x1+${px}+${py}`,
+    '-depth',
+    '8',
+    'txt:-',
+  ]);
+  const match = /\((\d+),(\d+),(\d+)/.exec(out.split('\n').slice(1).join('\n'))!;
+  return [Number(match[1]), Number(match[2]), Number(match[3])];
+}
+
+describe('desktop commands on a real display', () => {
+  it(
+    'get_desktop_environment names the running window manager, else the session variables',
+    async () => {
+      expect(tool('wmctrl', ['-m'])).toMatch(/Name: Openbox/);
+      expect(await ok('get_desktop_environment')).toEqual({
+        success: true,
+        environment: 'openbox',
+      });
+      try {
+        process.env.DESKTOP_SESSION = 'xubuntu';
+        expect((await ok('get_desktop_environment')).environment).toBe('xfce4');
+        process.env.XDG_CURRENT_DESKTOP = 'ubuntu:GNOME';
+        expect((await ok('get_desktop_environment')).environment).toBe('gnome');
+      } finally {
+        for (const name of SESSION_VARIABLES) delete process.env[name];
+      }
+    },
+    TEST_MS,
+  );
+
+  it(
+    'set_wallpaper paints the root window where a tool can, else says what is missing',
+    async () => {
+      const missing = path.join(scratch, 'missing.png');
+      const gone = await call('set_wallpaper', { path: missing });
+      expect(gone).toMatchObject({ success: false, code: 'not_found' });
+      expect(gone.error).toContain(missing);
+
+      const image = path.join(scratch, 'wallpaper.png');
+      await writeFile(image, solidPng(32, 20, [10, 200, 30]));
+      const reply = await call('set_wallpaper', { path: image });
+      const imageMagick =
+        hasCommand('display') && /ImageMagick/.test(tryTool('display', ['-version']) ?? '');
+      const canPaint = ['xwallpaper', 'feh', 'hsetroot'].some(hasCommand) || imageMagick;
+      if (!canPaint) {
+        expect(reply).toMatchObject({ success: false, code: 'unsupported' });
+        expect(reply.error).toMatch(/xwallpaper, feh/);
+        return;
+      }
+      expect(reply).toEqual({ success: true });
+      // No window is open yet: the screen shows the root window, now the image scaled to fill it.
+      if (hasCommand('import')) {
+        // Away from the edges, which a scaling filter blends with the border.
+        for (const [px, py] of [
+          [100, 100],
+          [640, 400],
+          [1180, 700],
+        ] as const) {
+          const [r, g, b] = rootPixel(px, py);
+          expect(Math.abs(r - 10) + Math.abs(g - 200) + Math.abs(b - 30)).toBeLessThan(12);
+        }
+      }
+    },
+    TEST_MS,
+  );
+
+  it(
+    'set_wallpaper falls back to ImageMagick, and without any tool says what is missing',
+    async () => {
+      const image = path.join(scratch, 'fallback.png');
+      await writeFile(image, solidPng(16, 10, [200, 40, 120]));
+      // The server looks tools up on its PATH at every call: offer it only some of them.
+      const only = async (tools: string[]) => {
+        const dir = await mkdtemp(path.join(scratch, 'bin-'));
+        for (const name of tools) {
+          const found = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' });
+          if (found.status === 0) await symlink(found.stdout.trim(), path.join(dir, name));
+        }
+        return dir;
+      };
+      const imageMagick = /ImageMagick/.test(tryTool('display', ['-version']) ?? '');
+      const canSample = hasCommand('import');
+      const withoutPainter = await only(['wmctrl', 'xwininfo', 'xsetroot']);
+      const withImageMagick = await only(['wmctrl', 'xwininfo', 'display']);
+      const savedPath = process.env.PATH;
+      try {
+        process.env.PATH = withoutPainter;
+        const none = await call('set_wallpaper', { path: image });
+        expect(none).toMatchObject({ success: false, code: 'unsupported' });
+        expect(none.error).toMatch(/xwallpaper, feh, hsetroot or ImageMagick/);
+
+        if (!imageMagick || !canSample) return;
+        process.env.PATH = withImageMagick;
+        expect(await call('set_wallpaper', { path: image })).toEqual({ success: true });
+      } finally {
+        process.env.PATH = savedPath;
+      }
+      for (const [px, py] of [
+        [100, 100],
+        [640, 400],
+        [1180, 700],
+      ] as const) {
+        const [r, g, b] = rootPixel(px, py);
+        expect(Math.abs(r - 200) + Math.abs(g - 40) + Math.abs(b - 120)).toBeLessThan(12);
+      }
+    },
+    TEST_MS,
+  );
+
+  it('accessibility and diorama answer unsupported with a reason, never a fake tree', async () => {
+    for (const [command, params] of [
+      ['get_accessibility_tree', {}],
+      ['find_element', { role: 'button' }],
+      ['diorama_cmd', { action: 'screenshot', arguments: { app_list: ['xterm'] } }],
+    ] as const) {
+      const reply = await call(command, params);
+      expect(reply).toMatchObject({ success: false, code: 'unsupported' });
+      expect(reply.error).toMatch(command === 'diorama_cmd' ? /macOS-only/ : /accessibility/);
+      expect(reply).not.toHaveProperty('tree');
+    }
+  });
+});
+
+describe('window commands on real xterm windows', () => {
+  let alpha: Terminal;
+  let bravo: Terminal;
+
+  beforeAll(async () => {
+    alpha = await launchTerminal(`Alpha Window ${tag}`, '80x24+50+60');
+    bravo = await launchTerminal(`Bravo Window ${tag}`, '60x20+400+300');
+  }, TEST_MS);
+
+  it('launch with args returns the pid of a live process that owns the window', () => {
+    for (const terminal of [alpha, bravo]) {
+      expect(isAlive(terminal.pid)).toBe(true);
+      expect(windowPid(terminal.id)).toBe(terminal.pid);
+      expect(tool('xprop', ['-id', String(terminal.id), 'WM_CLASS'])).toMatch(/"xterm"/);
+    }
+  });
+
+  it(
+    'get_application_windows matches titles case-insensitively, and WM_CLASS',
+    async () => {
+      const byTitle = await ok('get_application_windows', { app: `ALPHA window ${tag}` });
+      expect(byTitle.windows).toEqual([alpha.id]);
+      expect((await ok('get_application_windows', { app: `bravo WINDOW` })).windows).toEqual([
+        bravo.id,
+      ]);
+      expect((await ok('get_application_windows', { app: `nothing-${tag}` })).windows).toEqual([]);
+      // Not upstream's title-only rule: the class (and process name) find an app's windows too.
+      const byClass = (await ok('get_application_windows', { app: 'XTerm' })).windows as number[];
+      expect(byClass).toEqual(expect.arrayContaining([alpha.id, bravo.id]));
+    },
+    TEST_MS,
+  );
+
+  it(
+    'get_window_name is the title the window manager sees, in UTF-8',
+    async () => {
+      const reply = await ok('get_window_name', { window_id: alpha.id });
+      expect(reply).toEqual({ success: true, name: alpha.title });
+      expect(tool('xprop', ['-id', String(alpha.id), 'WM_NAME'])).toContain(`"${alpha.title}"`);
+
+      // xterm stores a non-Latin title as COMPOUND_TEXT in WM_NAME, with no _NET_WM_NAME.
+      const unicode = await launchTerminal(`tëst 世界 ${tag}`, '40x10+700+100');
+      expect(tool('xprop', ['-id', String(unicode.id), 'WM_NAME'])).toMatch(/COMPOUND_TEXT/);
+      expect((await ok('get_window_name', { window_id: String(unicode.id) })).name).toBe(
+        unicode.title,
+      );
+      // A UTF8_STRING _NET_WM_NAME, quotes and all, wins over WM_NAME.
+      const netName = `ünï "q" \\ 世界 ${tag}`;
+      tool('xprop', [
+        '-id',
+        String(unicode.id),
+        '-f',
+        '_NET_WM_NAME',
+        '8u',
+        '-set',
+        '_NET_WM_NAME',
+        netName,
+      ]);
+      const hex = `0x${unicode.id.toString(16)}`;
+      expect((await ok('get_window_name', { window_id: hex })).name).toBe(netName);
+      await ok('close_window', { window_id: unicode.id });
+    },
+    TEST_MS,
+  );
+
+  it(
+    'get_window_size and get_window_position report the client area as X reports it',
+    async () => {
+      const size = await ok('get_window_size', { window_id: alpha.id });
+      const position = await ok('get_window_position', { window_id: alpha.id });
+      const xdotool = xdotoolGeometry(alpha.id);
+      expect(size).toEqual({ success: true, width: xdotool.width, height: xdotool.height });
+      const client = clientGeometry(alpha.id);
+      expect(position).toEqual({ success: true, x: client.x, y: client.y });
+      // -geometry +50+60 placed the frame there; the client sits inside the decorations.
+      const frame = frameExtents(alpha.id);
+      expect(client.x - frame.left).toBe(50);
+      expect(client.y - frame.top).toBe(60);
+      // xdotool 3.20160805 (Debian 12) adds the client's offset in its frame once more: its
+      // position is neither the client's nor the frame's, so positions are checked with xwininfo.
+      expect(xdotool.x - client.x).toBe(frame.left);
+    },
+    TEST_MS,
+  );
+
+  it(
+    'set_window_size resizes as xdotool reports, within the terminal cell increments',
+    async () => {
+      expect(await ok('set_window_size', { window_id: alpha.id, width: 500, height: 300 })).toEqual(
+        {
+          success: true,
+        },
+      );
+      const after = xdotoolGeometry(alpha.id);
+      // xterm asks for whole character cells (WM_NORMAL_HINTS resize increment 6x13 or so).
+      expect(after.width).toBeGreaterThan(500 - 14);
+      expect(after.width).toBeLessThanOrEqual(500);
+      expect(after.height).toBeGreaterThan(300 - 26);
+      expect(after.height).toBeLessThanOrEqual(300);
+      const size = await ok('get_window_size', { window_id: alpha.id });
+      expect(size).toMatchObject({ width: after.width, height: after.height });
+    },
+    TEST_MS,
+  );
+
+  it(
+    'set_window_position puts the client at x, y and xdotool sees the move',
+    async () => {
+      await ok('set_window_position', { window_id: alpha.id, x: 200, y: 150 });
+      expect(clientGeometry(alpha.id)).toMatchObject({ x: 200, y: 150 });
+      const before = xdotoolGeometry(alpha.id);
+      await ok('set_window_position', { window_id: String(alpha.id), x: 260, y: 190 });
+      expect(clientGeometry(alpha.id)).toMatchObject({ x: 260, y: 190 });
+      const after = xdotoolGeometry(alpha.id);
+      expect({ dx: after.x - before.x, dy: after.y - before.y }).toEqual({ dx: 60, dy: 40 });
+      expect(await ok('get_window_position', { window_id: alpha.id })).toMatchObject({
+        x: 260,
+        y: 190,
+      });
+      // Partly off screen is still a position the window manager accepts.
+      await ok('set_window_position', { window_id: alpha.id, x: -20, y: 5 });
+      expect(clientGeometry(alpha.id)).toMatchObject({ x: -20, y: 5 });
+    },
+    TEST_MS,
+  );
+
+  it(
+    'maximize_window fills the screen and sets the EWMH maximized state',
+    async () => {
+      await ok('maximize_window', { window_id: alpha.id });
+      expect(netWmState(alpha.id)).toMatch(/_NET_WM_STATE_MAXIMIZED_VERT/);
+      expect(netWmState(alpha.id)).toMatch(/_NET_WM_STATE_MAXIMIZED_HORZ/);
+      const frame = frameExtents(alpha.id);
+      const client = clientGeometry(alpha.id);
+      // openbox without panels: the frame covers the whole 1280x800 screen.
+      expect(client.x - frame.left).toBe(0);
+      expect(client.y - frame.top).toBe(0);
+      expect(client.width + frame.left + frame.right).toBe(1280);
+      expect(client.height + frame.top + frame.bottom).toBe(800);
+      // A maximized window is restored first when a size is asked for.
+      await ok('set_window_size', { window_id: alpha.id, width: 400, height: 200 });
+      expect(netWmState(alpha.id)).not.toMatch(/MAXIMIZED/);
+      expect(xdotoolGeometry(alpha.id).width).toBeLessThanOrEqual(400);
+    },
+    TEST_MS,
+  );
+
+  it(
+    'minimize_window iconifies, activate_window brings it back focused',
+    async () => {
+      await ok('minimize_window', { window_id: alpha.id });
+      const hidden = /_NET_WM_STATE_HIDDEN/.test(netWmState(alpha.id));
+      const unmapped = /IsUnMapped/.test(tool('xwininfo', ['-id', String(alpha.id)]));
+      expect(hidden || unmapped).toBe(true);
+      expect(tool('xprop', ['-id', String(alpha.id), 'WM_STATE'])).toMatch(/Iconic/);
+
+      await ok('activate_window', { window_id: alpha.id });
+      expect(activeWindow()).toBe(alpha.id);
+      expect(tool('xwininfo', ['-id', String(alpha.id)])).toMatch(/IsViewable/);
+      expect(netWmState(alpha.id)).not.toMatch(/HIDDEN/);
+    },
+    TEST_MS,
+  );
+
+  it(
+    'get_current_window_id and get_active_window_bounds follow the active window',
+    async () => {
+      await ok('activate_window', { window_id: bravo.id });
+      expect(activeWindow()).toBe(bravo.id);
+      expect(await ok('get_current_window_id')).toEqual({ success: true, window_id: bravo.id });
+      const bounds = (await ok('get_active_window_bounds')).bounds;
+      expect(bounds).toEqual(clientGeometry(bravo.id));
+
+      tool('xdotool', ['windowactivate', '--sync', String(alpha.id)]);
+      expect((await ok('get_current_window_id')).window_id).toBe(activeWindow());
+      expect(activeWindow()).toBe(alpha.id);
+    },
+    TEST_MS,
+  );
+
+  it(
+    'unknown or malformed window ids fail with the id in the error',
+    async () => {
+      const unknown = 0x75bcd15;
+      expect(tryClientList()).not.toContain(unknown);
+      for (const [command, extra] of [
+        ['get_window_name', {}],
+        ['get_window_size', {}],
+        ['set_window_position', { x: 1, y: 1 }],
+        ['close_window', {}],
+        ['activate_window', {}],
+      ] as const) {
+        for (const id of [unknown, '0x75BCD15', String(unknown)]) {
+          const reply = await call(command, { window_id: id, ...extra });
+          expect(reply).toMatchObject({ success: false, code: 'not_found' });
+          expect(reply.error).toMatch(/Window not found: 0x75bcd15 \(123456789\)/);
+        }
+      }
+      const malformed = await call('get_window_name', { window_id: 'not-a-window' });
+      expect(malformed).toMatchObject({ success: false, code: 'invalid_params' });
+      expect(malformed.error).toContain('not-a-window');
+    },
+    TEST_MS,
+  );
+
+  it(
+    'close_window closes the window gracefully and the xterm process exits',
+    async () => {
+      const doomed = await launchTerminal(`Doomed ${tag}`, '40x10+600+400');
+      expect(await ok('close_window', { window_id: doomed.id })).toEqual({ success: true });
+      expect(tryClientList()).not.toContain(doomed.id);
+      await waitFor(() => (isAlive(doomed.pid) ? undefined : true), WAIT_MS, 'xterm to exit');
+      const again = await call('get_window_name', { window_id: doomed.id });
+      expect(again).toMatchObject({ success: false, code: 'not_found' });
+    },
+    TEST_MS,
+  );
+
+  it(
+    'window commands without a reachable display fail with display_unavailable',
+    async () => {
+      const display = process.env.DISPLAY;
+      try {
+        delete process.env.DISPLAY;
+        const unset = await call('get_current_window_id');
+        expect(unset).toMatchObject({ success: false, code: 'display_unavailable' });
+        expect(unset.error).toMatch(/DISPLAY is not set/);
+        process.env.DISPLAY = ':987';
+        const gone = await call('get_window_size', { window_id: alpha.id });
+        expect(gone).toMatchObject({ success: false, code: 'display_unavailable' });
+        expect(gone.error).toContain(':987');
+      } finally {
+        process.env.DISPLAY = display;
+      }
+    },
+    TEST_MS,
+  );
+});
+
+describe('launch and open', () => {
+  it(
+    'launch without args runs through the shell and returns the shell pid',
+    async () => {
+      const file = path.join(scratch, 'shell-pid');
+      const reply = await ok('launch', { app: `echo $$ > '${file}'; echo "a  b" >> '${file}'` });
+      const pid = reply.pid as number;
+      launched.add(pid);
+      const text = await waitFor(
+        () => {
+          const content = spawnSync('cat', [file], { encoding: 'utf8' }).stdout;
+          return content.split('\n').length >= 3 ? content : undefined;
+        },
+        WAIT_MS,
+        'the shell to write its pid',
+      );
+      expect(text).toBe(`${pid}\na  b\n`);
+    },
+    TEST_MS,
+  );
+
+  it(
+    'launch with args executes directly: no argument reaches a shell',
+    async () => {
+      const file = path.join(scratch, 'exec-args');
+      const reply = await ok('launch', {
+        app: 'sh',
+        args: ['-c', 'printf %s "$1" > "$2"', 'sh', '$HOME; `id` | *', file],
+      });
+      launched.add(reply.pid as number);
+      const text = await waitFor(
+        () => spawnSync('cat', [file], { encoding: 'utf8' }).stdout || undefined,
+        WAIT_MS,
+        'the argument file',
+      );
+      expect(text).toBe('$HOME; `id` | *');
+    },
+    TEST_MS,
+  );
+
+  it(
+    'launch of a missing program fails with not_found naming it',
+    async () => {
+      const name = `no-such-program-${tag}`;
+      const direct = await call('launch', { app: name, args: ['--help'] });
+      expect(direct).toMatchObject({ success: false, code: 'not_found' });
+      expect(direct.error).toContain(name);
+      const shell = await call('launch', { app: `${name} --flag` });
+      expect(shell).toMatchObject({ success: false, code: 'not_found' });
+      expect(shell.error).toContain(name);
+    },
+    TEST_MS,
+  );
+
+  it(
+    'open fails with not_found for a missing file and never without an error',
+    async () => {
+      const missing = path.join(scratch, 'nothing-here.txt');
+      const gone = await call('open', { target: missing });
+      expect(gone).toMatchObject({ success: false, code: 'not_found' });
+      expect(gone.error).toContain(missing);
+
+      // Whether this machine has a working browser is its business; a failure must say why.
+      const url = await call('open', { target: 'https://example.invalid/' });
+      if (url.success !== true) {
+        expect(typeof url.error).toBe('string');
+        expect(url.error).not.toBe('');
+        expect(url.code).toMatch(/^(unsupported|command_failed)$/);
+      }
+    },
+    TEST_MS,
+  );
+
+  it(
+    'open shows a file with its default application when the machine has one',
+    async () => {
+      const file = path.join(scratch, 'note.txt');
+      await writeFile(file, 'hello\n');
+      const handler = hasCommand('xdg-mime')
+        ? spawnSync('xdg-mime', ['query', 'default', 'text/plain'], {
+            encoding: 'utf8',
+          }).stdout.trim()
+        : '';
+      const before = new Set(tryClientList());
+      const reply = await call('open', { target: file });
+      if (!hasCommand('xdg-open') || handler === '') {
+        expect(reply).toMatchObject({ success: false });
+        expect(reply.error).toBeTruthy();
+        return;
+      }
+      expect(reply).toEqual({ success: true });
+      // A new top-level window: the default application showing the file.
+      const opened = await waitFor(
+        () => tryClientList().find((id) => !before.has(id)),
+        WAIT_MS,
+        `a window of ${handler}`,
+      );
+      const pid = windowPid(opened);
+      if (pid !== undefined) killGroup(pid);
+      expect(await readFile(file, 'utf8')).toBe('hello\n');
+    },
+    TEST_MS,
+  );
+});
