@@ -183,6 +183,42 @@ try {
   a.close();
   record('RSS peak (server + worker)', Math.round(peakRss / 1024), 'MB');
 
+  // type_text into a raw xterm: chars/s until every byte arrived, and whether they are exact.
+  const typer = await Client.open(url);
+  for (const [label, text] of [
+    ['ASCII', 'The quick brown fox jumps over the lazy dog 0123456789. '.repeat(36)],
+    ['mixed Unicode', 'Grüße, café — naïve façade! 世界 ✓ @#$%^&*() '.repeat(20)],
+  ]) {
+    const file = join(tmpdir(), `cua-bench-typed-${Date.now()}.bin`);
+    const title = `bench-typing-${Date.now()}`;
+    const env = { ...process.env, DISPLAY: display.display, LC_ALL: 'C.UTF-8' };
+    const term = spawn('xterm', ['-T', title, '-e', 'sh', '-c', `stty raw -echo; exec cat > ${file}`], { env, stdio: 'ignore' });
+    let windowId = '';
+    for (let i = 0; i < 200 && !windowId; i++) {
+      windowId = spawnSync('xdotool', ['search', '--name', `^${title}$`], { env, encoding: 'utf8' }).stdout.trim();
+      if (!windowId) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    spawnSync('xdotool', ['windowactivate', '--sync', windowId], { env });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const expected = Buffer.from(text);
+    t = performance.now();
+    await typer.call('type_text', { text });
+    let got = Buffer.alloc(0);
+    while (got.length < expected.length && performance.now() - t < 60_000) {
+      try {
+        got = readFileSync(file);
+      } catch {
+        // not created yet
+      }
+      if (got.length < expected.length) await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const seconds = (performance.now() - t) / 1000;
+    record(`type_text ${label} (${[...text].length} chars)`, Math.round([...text].length / seconds), 'chars/s');
+    record(`type_text ${label} exact`, got.equals(expected) ? 'yes' : 'NO', '', 'exact [loses characters]');
+    term.kill('SIGKILL');
+  }
+  typer.close();
+
   // The floor, in-process: raw grab through the worker, then the encoder alone.
   const desktop = createDesktop({ display: display.display });
   await desktop.grab();
