@@ -62,7 +62,7 @@ export const windowsCommands = {
   get_application_windows: defineCommand({
     group: 'windows',
     kind: 'read',
-    description: 'Ids of the windows whose title contains app (case-insensitive).',
+    description: 'Ids of the windows whose title, class or process name contains app (any case).',
     params: z.object({ app: z.string() }),
     result: z.object({ windows: z.array(WindowIdSchema) }),
   }),
