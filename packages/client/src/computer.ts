@@ -1,28 +1,50 @@
-import {
-  commands,
-  type CommandName,
-  type CommandParams,
-  type CommandResult,
-  type VersionResult,
+import type {
+  CommandName,
+  CommandParams,
+  CommandResult,
+  ResolvedParams,
+  VersionResult,
 } from '@cua/computer-protocol';
-import { Connection, type CallOptions, type RawReply } from './connection.js';
+import { resolveReconnect, type ReconnectOptions } from './backoff.js';
+import { isOptionsObject, splitCallOptions, type CallOptions } from './call-options.js';
+import { Connection } from './connection.js';
 import { ComputerError, ConnectionError } from './errors.js';
+import { decodeReplyBytes, readFileBytes, writeFileBytes } from './file-transfer.js';
+import { hotkeyKeys } from './hotkey.js';
+import { HttpTransport, type FetchLike } from './http-transport.js';
+import { RESULT_SHAPES } from './result-shapes.js';
+import { checkShape } from './shape.js';
+import type { ConnectionState, RawReply, StateChange, Transport } from './transport.js';
 import type { WebSocketFactory } from './websocket-like.js';
 
 export type { CallOptions };
 
 export interface ComputerOptions {
-  /** Full WebSocket URL, e.g. `ws://127.0.0.1:8000/ws`. Wins over host/port. */
+  /**
+   * Where the server is: `ws://127.0.0.1:8000/ws` for the WebSocket, or `http://127.0.0.1:8000`
+   * for `POST /cmd` (an `http(s)` URL selects the HTTP transport). Wins over host/port.
+   */
   url?: string;
   host?: string;
   port?: number;
-  /** Use `wss://`. */
+  /** Use `wss://` / `https://`. */
   secure?: boolean;
-  /** Default per-call timeout (ms). */
+  /** `websocket` (default; pipelined, reconnecting) or `http` (one `POST /cmd` per call). */
+  transport?: 'websocket' | 'http';
+  /** Default per-call timeout. */
   timeoutMs?: number;
   connectTimeoutMs?: number;
+  /**
+   * Reconnect after the server drops the connection, with capped exponential backoff (default:
+   * 250 ms doubling to 10 s). `false`: stay disconnected until `connect()`.
+   */
+  reconnect?: boolean | ReconnectOptions;
+  /** Told about every change of `state`, e.g. each reconnect attempt and its delay. */
+  onStateChange?: (change: StateChange) => void;
   /** How to open a WebSocket; defaults to the platform's (`ws` in the Node entry). */
   createWebSocket?: WebSocketFactory;
+  /** For the HTTP transport; defaults to the global `fetch`. */
+  fetch?: FetchLike;
   /** Cloud container name; with `apiKey`, the client authenticates before anything else. */
   containerName?: string;
   /** Cloud API key. Never logged, never part of an error message. */
@@ -35,22 +57,151 @@ export type ParamsArgs<N extends CommandName> =
     ? [params?: CommandParams<N>, options?: CallOptions]
     : [params: CommandParams<N>, options?: CallOptions];
 
+export type MouseButton = ResolvedParams<'mouse_down'>['button'];
+/** A native window handle (an X11 id on Linux); servers compare ids as strings. */
+export type WindowId = CommandParams<'get_window_size'>['window_id'];
+export type ScrollDirection = ResolvedParams<'scroll_direction'>['direction'];
+export type ImageFormat = CommandResult<'screenshot'>['format'];
+
+export interface Point {
+  x: number;
+  y: number;
+}
+
+export interface Size {
+  width: number;
+  height: number;
+}
+
+export interface ScreenSize extends Size {
+  /** Physical pixels per logical pixel, when the server reports it. */
+  scaleFactor?: number;
+}
+
+export interface Bounds extends Point, Size {}
+
+export interface Screenshot {
+  /** The encoded image file (PNG, JPEG or WebP). */
+  data: Uint8Array;
+  format: ImageFormat;
+  width?: number;
+  height?: number;
+  /** Image pixels per screen pixel, when the image was scaled. */
+  scale?: number;
+}
+
+export interface ScreenshotOptions extends CallOptions {
+  format?: ResolvedParams<'screenshot'>['format'];
+  /** JPEG/WebP quality, 1..95. */
+  quality?: number;
+  /** Capture only this part of the screen (our server's extension). */
+  region?: CommandParams<'screenshot'>['region'];
+  /** Shrink by this factor, 0 < scale ≤ 1 (our server's extension). */
+  scale?: number;
+  /** Shrink to fit (our server's extension). */
+  maxWidth?: number;
+  maxHeight?: number;
+}
+
+export interface CommandOutput {
+  stdout: string;
+  stderr: string;
+  /** The exit code; a non-zero code is not an error. Minus the signal number if killed. */
+  returnCode: number;
+  /** The server cut the output at its size cap. */
+  truncated?: boolean;
+}
+
+export interface RunCommandOptions extends CallOptions {
+  /** Server-side limit in seconds: the process is killed and the call fails with `timeout`. */
+  timeout?: number;
+}
+
+export interface DragOptions extends CallOptions {
+  button?: MouseButton;
+  /** Seconds the movement takes (upstream Linux servers ignore it). */
+  duration?: number;
+}
+
+export interface ReadBytesOptions extends CallOptions {
+  offset?: number;
+  /** Bytes to read; default to the end of the file. */
+  length?: number;
+}
+
+export interface WriteOptions extends CallOptions {
+  /** Add to the end of the file instead of replacing it. */
+  append?: boolean;
+}
+
+export interface FindElementQuery extends CallOptions {
+  role?: string;
+  title?: string;
+  value?: string;
+}
+
+export type HotkeyArgs =
+  | [keys: readonly string[], options?: CallOptions]
+  | [key: string, ...keys: string[]]
+  | [key: string, ...keys: string[], options: CallOptions];
+
 export const DEFAULT_TIMEOUT_MS = 120_000;
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+/** A run_command with a server-side timeout: the client waits that long plus this. */
+const RUN_COMMAND_GRACE_MS = 5_000;
 
 /** Where a cloud container listens unless host, port or url say otherwise. */
 export function cloudHost(containerName: string): string {
   return `${containerName}.containers.cloud.trycua.com`;
 }
 
-export function resolveUrl(options: ComputerOptions): string {
-  if (options.url) return options.url;
+export interface Endpoint {
+  transport: 'websocket' | 'http';
+  url: string;
+}
+
+/** The transport and URL a Computer with these options uses. */
+export function resolveEndpoint(options: ComputerOptions): Endpoint {
+  const http =
+    options.transport === 'http' ||
+    (options.transport === undefined && /^https?:/i.test(options.url ?? ''));
+  if (options.url) {
+    return http
+      ? { transport: 'http', url: httpBaseUrl(options.url) }
+      : { transport: 'websocket', url: webSocketUrl(options.url) };
+  }
   const cloud = Boolean(options.containerName && options.apiKey);
   const host = options.host ?? (cloud ? cloudHost(options.containerName!) : '127.0.0.1');
-  const scheme = (options.secure ?? cloud) ? 'wss' : 'ws';
+  const secure = options.secure ?? cloud;
   const port = options.port ?? (cloud ? 8443 : 8000);
   const hostPart = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
-  return `${scheme}://${hostPart}:${port}/ws`;
+  return http
+    ? { transport: 'http', url: `${secure ? 'https' : 'http'}://${hostPart}:${port}` }
+    : { transport: 'websocket', url: `${secure ? 'wss' : 'ws'}://${hostPart}:${port}/ws` };
+}
+
+/** The URL a Computer with these options connects to. */
+export function resolveUrl(options: ComputerOptions): string {
+  return resolveEndpoint(options).url;
+}
+
+/** `http://h:p`, from `http://h:p/cmd`, `ws://h:p/ws` and the like (a path prefix is kept). */
+function httpBaseUrl(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.protocol === 'ws:') parsed.protocol = 'http:';
+  if (parsed.protocol === 'wss:') parsed.protocol = 'https:';
+  parsed.pathname = parsed.pathname.replace(/\/(ws|cmd)\/?$/, '');
+  return parsed.toString().replace(/\/+$/, '');
+}
+
+/** A WebSocket URL as given; an `http(s)` one (transport `websocket`) gets `ws(s)` and `/ws`. */
+function webSocketUrl(url: string): string {
+  if (!/^https?:/i.test(url)) return url;
+  const parsed = new URL(url);
+  parsed.protocol = parsed.protocol === 'https:' ? 'wss:' : 'ws:';
+  const path = parsed.pathname.replace(/\/(cmd)?\/?$/, '');
+  parsed.pathname = `${path}/ws`;
+  return parsed.toString();
 }
 
 function defaultWebSocketFactory(): WebSocketFactory {
@@ -58,44 +209,86 @@ function defaultWebSocketFactory(): WebSocketFactory {
   if (!Ctor) {
     return () => {
       throw new ConnectionError(
-        'No WebSocket implementation: use the Node entry of @cua/computer-client or pass createWebSocket',
+        'No WebSocket implementation: use the Node entry of @cua/computer-client ' +
+          'or pass createWebSocket',
       );
     };
   }
   return (url) => new Ctor(url) as ReturnType<WebSocketFactory>;
 }
 
-/** A remote computer: typed calls for every command of the protocol registry. */
+function defaultFetch(): FetchLike {
+  const fetchFn = (globalThis as { fetch?: FetchLike }).fetch;
+  if (!fetchFn) {
+    return () => Promise.reject(new ConnectionError('No fetch implementation: pass options.fetch'));
+  }
+  return (url, init) => fetchFn(url, init);
+}
+
+/**
+ * A remote computer: one method per command of the protocol registry, plus `call()` for any
+ * command by its wire name. Every method takes `{ timeoutMs, signal }` as its last argument.
+ * Failures reject with a `ComputerError` carrying the server's `code`; a dropped connection
+ * with a `ConnectionError`; no reply in time with a `TimeoutError`.
+ */
 export class Computer {
   readonly url: string;
-  private readonly connection: Connection;
+  readonly transportKind: 'websocket' | 'http';
+  private readonly transport: Transport;
+  private readonly defaultTimeoutMs: number;
 
   constructor(options: ComputerOptions = {}) {
-    this.url = resolveUrl(options);
-    this.connection = new Connection({
-      url: this.url,
-      createWebSocket: options.createWebSocket ?? defaultWebSocketFactory(),
-      timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-      connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
-      credentials:
-        options.containerName && options.apiKey
-          ? { containerName: options.containerName, apiKey: options.apiKey }
-          : undefined,
-    });
+    const endpoint = resolveEndpoint(options);
+    this.url = endpoint.url;
+    this.transportKind = endpoint.transport;
+    this.defaultTimeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const credentials =
+      options.containerName && options.apiKey
+        ? { containerName: options.containerName, apiKey: options.apiKey }
+        : undefined;
+    this.transport =
+      endpoint.transport === 'http'
+        ? new HttpTransport({
+            baseUrl: endpoint.url,
+            fetch: options.fetch ?? defaultFetch(),
+            timeoutMs: this.defaultTimeoutMs,
+            credentials,
+          })
+        : new Connection({
+            url: endpoint.url,
+            createWebSocket: options.createWebSocket ?? defaultWebSocketFactory(),
+            timeoutMs: this.defaultTimeoutMs,
+            connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+            credentials,
+            reconnect: resolveReconnect(options.reconnect),
+            onStateChange: options.onStateChange,
+          });
   }
 
   /** Connects now (calls also connect on first use). */
   async connect(): Promise<void> {
-    await this.connection.connect();
+    await this.transport.connect();
   }
 
   /** Capabilities the server announced in `version.features` (empty for upstream servers). */
   get features(): readonly string[] {
-    return this.connection.features;
+    return this.transport.features;
+  }
+
+  get state(): ConnectionState {
+    return this.transport.state;
   }
 
   get connected(): boolean {
-    return this.connection.connected;
+    return this.transport.state === 'open';
+  }
+
+  /**
+   * Closes the connection and stops reconnecting; calls still waiting reject with a
+   * ConnectionError. Resolves once the socket has closed (or after at most a second).
+   */
+  async close(): Promise<void> {
+    await this.transport.close();
   }
 
   /**
@@ -104,33 +297,561 @@ export class Computer {
    */
   async call<N extends CommandName>(name: N, ...args: ParamsArgs<N>): Promise<CommandResult<N>> {
     const [params, options] = args;
-    const reply = await this.connection.request(name, params, options);
+    return this.invoke(name, params, options);
+  }
+
+  private async invoke<N extends CommandName>(
+    name: N,
+    params: CommandParams<N> | undefined,
+    options: CallOptions | undefined,
+  ): Promise<CommandResult<N>> {
+    const reply = await this.transport.request(name, params, options);
     return parseReply(name, reply);
   }
 
-  /** Protocol generation, server package version and features. */
+  // ── meta ───────────────────────────────────────────────────────────────────────────────────
+
+  /** Protocol generation, server package version and (on our server) its `features`. */
   version(options?: CallOptions): Promise<VersionResult> {
-    return this.call('version', {}, options);
+    return this.invoke('version', {}, options);
   }
 
-  /** Closes the connection; calls still waiting reject with a ConnectionError. */
-  async close(): Promise<void> {
-    this.connection.close();
+  // ── shell ──────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Runs a command through the server's shell and returns its output; a non-zero exit code is
+   * not an error. With `timeout` (seconds) the server kills it and the call fails with code
+   * `timeout`, the error's `reply` keeping `stdout`, `stderr` and `return_code`.
+   */
+  async runCommand(command: string, options?: RunCommandOptions): Promise<CommandOutput> {
+    const [{ timeout }, call] = splitCallOptions(options);
+    if (timeout !== undefined && call.timeoutMs === undefined) {
+      call.timeoutMs = Math.max(this.defaultTimeoutMs, timeout * 1000 + RUN_COMMAND_GRACE_MS);
+    }
+    const params = timeout === undefined ? { command } : { command, timeout };
+    const result = await this.invoke('run_command', params, call);
+    const output: CommandOutput = {
+      stdout: result.stdout,
+      stderr: result.stderr,
+      returnCode: result.return_code,
+    };
+    if (result.truncated !== undefined) output.truncated = result.truncated;
+    return output;
+  }
+
+  // ── files ──────────────────────────────────────────────────────────────────────────────────
+
+  /** Whether a regular file exists at the path (false for a directory). */
+  async fileExists(path: string, options?: CallOptions): Promise<boolean> {
+    return (await this.invoke('file_exists', { path }, options)).exists;
+  }
+
+  /** Whether a directory exists at the path. */
+  async directoryExists(path: string, options?: CallOptions): Promise<boolean> {
+    return (await this.invoke('directory_exists', { path }, options)).exists;
+  }
+
+  /** Names of the entries of a directory, in no particular order. */
+  async listDir(path: string, options?: CallOptions): Promise<string[]> {
+    return (await this.invoke('list_dir', { path }, options)).files;
+  }
+
+  /**
+   * A text file, decoded as UTF-8. Like upstream clients, this reads bytes (`read_bytes`, in
+   * chunks above 5 MiB), so the text is exact: no newline conversion, a BOM is kept.
+   */
+  async readText(path: string, options?: CallOptions): Promise<string> {
+    const bytes = await this.readBytes(path, options);
+    return new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+  }
+
+  /** Writes text as UTF-8 through `write_bytes` (chunked above 5 MiB), like upstream clients. */
+  async writeText(path: string, text: string, options?: WriteOptions): Promise<void> {
+    await this.writeBytes(path, new TextEncoder().encode(text), options);
+  }
+
+  /**
+   * Bytes of a file from `offset`, `length` of them or to the end. The size is asked first;
+   * files above 5 MiB are read in 1 MiB chunks, `timeoutMs` bounding the whole read.
+   */
+  async readBytes(path: string, options?: ReadBytesOptions): Promise<Uint8Array> {
+    const [{ offset = 0, length }, call] = splitCallOptions(options);
+    return readFileBytes(
+      (name, params, stepOptions) => this.invoke(name, params, stepOptions),
+      path,
+      offset,
+      length,
+      call,
+    );
+  }
+
+  /**
+   * Writes bytes to a file (replacing it, or appending). Data above 5 MiB goes in 1 MiB chunks,
+   * the later ones appended: not atomic then, a failure part-way leaves a partial file.
+   */
+  async writeBytes(path: string, data: Uint8Array, options?: WriteOptions): Promise<void> {
+    const [{ append = false }, call] = splitCallOptions(options);
+    await writeFileBytes(
+      (name, params, stepOptions) => this.invoke(name, params, stepOptions),
+      path,
+      data,
+      append,
+      call,
+    );
+  }
+
+  /** Size of a file in bytes (on a directory, what stat says). */
+  async getFileSize(path: string, options?: CallOptions): Promise<number> {
+    return (await this.invoke('get_file_size', { path }, options)).size;
+  }
+
+  /** Deletes a file (not a directory). */
+  async deleteFile(path: string, options?: CallOptions): Promise<void> {
+    await this.invoke('delete_file', { path }, options);
+  }
+
+  /** Creates a directory and any missing parents; an existing one is fine. */
+  async createDir(path: string, options?: CallOptions): Promise<void> {
+    await this.invoke('create_dir', { path }, options);
+  }
+
+  /** Deletes an empty directory. */
+  async deleteDir(path: string, options?: CallOptions): Promise<void> {
+    await this.invoke('delete_dir', { path }, options);
+  }
+
+  // ── desktop ────────────────────────────────────────────────────────────────────────────────
+
+  /** The desktop environment's name (`gnome`, `xfce4`, `windows`, `mac`, `unknown`, …). */
+  async getDesktopEnvironment(options?: CallOptions): Promise<string> {
+    return (await this.invoke('get_desktop_environment', {}, options)).environment;
+  }
+
+  /** Sets the wallpaper to an image file on the server's machine. */
+  async setWallpaper(path: string, options?: CallOptions): Promise<void> {
+    await this.invoke('set_wallpaper', { path }, options);
+  }
+
+  // ── windows ────────────────────────────────────────────────────────────────────────────────
+
+  /** Opens a URL in the default browser, or a file with its default application. */
+  async open(target: string, options?: CallOptions): Promise<void> {
+    await this.invoke('open', { target }, options);
+  }
+
+  /**
+   * Starts an application without waiting for it and returns its pid. Without `args`, `app`
+   * runs through the shell (so it may hold arguments); with `args`, it is executed directly.
+   */
+  launch(app: string, options?: CallOptions): Promise<number>;
+  launch(app: string, args: readonly string[] | undefined, options?: CallOptions): Promise<number>;
+  async launch(
+    app: string,
+    argsOrOptions?: readonly string[] | CallOptions,
+    options?: CallOptions,
+  ): Promise<number> {
+    const args = Array.isArray(argsOrOptions)
+      ? [...(argsOrOptions as readonly string[])]
+      : undefined;
+    const call = isOptionsObject(argsOrOptions) ? argsOrOptions : options;
+    const params = args === undefined ? { app } : { app, args };
+    return (await this.invoke('launch', params, call)).pid;
+  }
+
+  /** The id of the active window. */
+  async getCurrentWindowId(options?: CallOptions): Promise<WindowId> {
+    return (await this.invoke('get_current_window_id', {}, options)).window_id;
+  }
+
+  /** Ids of the windows whose title contains `app` (case-insensitive), as upstream matches. */
+  async getApplicationWindows(app: string, options?: CallOptions): Promise<WindowId[]> {
+    return (await this.invoke('get_application_windows', { app }, options)).windows;
+  }
+
+  /** The title of a window. */
+  async getWindowName(windowId: WindowId, options?: CallOptions): Promise<string> {
+    return (await this.invoke('get_window_name', { window_id: windowId }, options)).name;
+  }
+
+  /** Width and height of a window. */
+  async getWindowSize(windowId: WindowId, options?: CallOptions): Promise<Size> {
+    const { width, height } = await this.invoke(
+      'get_window_size',
+      { window_id: windowId },
+      options,
+    );
+    return { width, height };
+  }
+
+  /** Top-left corner of a window on the screen. */
+  async getWindowPosition(windowId: WindowId, options?: CallOptions): Promise<Point> {
+    const { x, y } = await this.invoke('get_window_position', { window_id: windowId }, options);
+    return { x, y };
+  }
+
+  /** Resizes a window. */
+  async setWindowSize(
+    windowId: WindowId,
+    width: number,
+    height: number,
+    options?: CallOptions,
+  ): Promise<void> {
+    await this.invoke('set_window_size', { window_id: windowId, width, height }, options);
+  }
+
+  /** Moves a window's top-left corner to x, y. */
+  async setWindowPosition(
+    windowId: WindowId,
+    x: number,
+    y: number,
+    options?: CallOptions,
+  ): Promise<void> {
+    await this.invoke('set_window_position', { window_id: windowId, x, y }, options);
+  }
+
+  /** Maximizes a window. */
+  async maximizeWindow(windowId: WindowId, options?: CallOptions): Promise<void> {
+    await this.invoke('maximize_window', { window_id: windowId }, options);
+  }
+
+  /** Minimizes (iconifies) a window. */
+  async minimizeWindow(windowId: WindowId, options?: CallOptions): Promise<void> {
+    await this.invoke('minimize_window', { window_id: windowId }, options);
+  }
+
+  /** Raises and focuses a window. */
+  async activateWindow(windowId: WindowId, options?: CallOptions): Promise<void> {
+    await this.invoke('activate_window', { window_id: windowId }, options);
+  }
+
+  /** Asks a window to close (the application may refuse, e.g. to ask about unsaved work). */
+  async closeWindow(windowId: WindowId, options?: CallOptions): Promise<void> {
+    await this.invoke('close_window', { window_id: windowId }, options);
+  }
+
+  /** Position and size of the active window (upstream's client asks; its server lacks it). */
+  async getActiveWindowBounds(options?: CallOptions): Promise<Bounds> {
+    const { bounds } = await this.invoke('get_active_window_bounds', {}, options);
+    return { x: bounds.x, y: bounds.y, width: bounds.width, height: bounds.height };
+  }
+
+  // ── mouse ──────────────────────────────────────────────────────────────────────────────────
+
+  /** Presses a mouse button (default left), at x, y when given, else where the pointer is. */
+  mouseDown(options?: CallOptions): Promise<void>;
+  mouseDown(button: MouseButton, options?: CallOptions): Promise<void>;
+  mouseDown(x: number, y: number, button?: MouseButton, options?: CallOptions): Promise<void>;
+  async mouseDown(
+    a?: number | MouseButton | CallOptions,
+    b?: number | CallOptions,
+    c?: MouseButton,
+    d?: CallOptions,
+  ): Promise<void> {
+    await this.buttonAction('mouse_down', a, b, c, d);
+  }
+
+  /** Releases a mouse button (default left), at x, y when given, else where the pointer is. */
+  mouseUp(options?: CallOptions): Promise<void>;
+  mouseUp(button: MouseButton, options?: CallOptions): Promise<void>;
+  mouseUp(x: number, y: number, button?: MouseButton, options?: CallOptions): Promise<void>;
+  async mouseUp(
+    a?: number | MouseButton | CallOptions,
+    b?: number | CallOptions,
+    c?: MouseButton,
+    d?: CallOptions,
+  ): Promise<void> {
+    await this.buttonAction('mouse_up', a, b, c, d);
+  }
+
+  /** Left click, at x, y when given, else where the pointer is. */
+  leftClick(options?: CallOptions): Promise<void>;
+  leftClick(x: number, y: number, options?: CallOptions): Promise<void>;
+  async leftClick(x?: number | CallOptions, y?: number, options?: CallOptions): Promise<void> {
+    await this.click('left_click', x, y, options);
+  }
+
+  /** Right click, at x, y when given, else where the pointer is. */
+  rightClick(options?: CallOptions): Promise<void>;
+  rightClick(x: number, y: number, options?: CallOptions): Promise<void>;
+  async rightClick(x?: number | CallOptions, y?: number, options?: CallOptions): Promise<void> {
+    await this.click('right_click', x, y, options);
+  }
+
+  /** Double left click, at x, y when given, else where the pointer is. */
+  doubleClick(options?: CallOptions): Promise<void>;
+  doubleClick(x: number, y: number, options?: CallOptions): Promise<void>;
+  async doubleClick(x?: number | CallOptions, y?: number, options?: CallOptions): Promise<void> {
+    await this.click('double_click', x, y, options);
+  }
+
+  /** Middle click, at x, y when given (our server's extension: upstream never registered it). */
+  middleClick(options?: CallOptions): Promise<void>;
+  middleClick(x: number, y: number, options?: CallOptions): Promise<void>;
+  async middleClick(x?: number | CallOptions, y?: number, options?: CallOptions): Promise<void> {
+    await this.click('middle_click', x, y, options);
+  }
+
+  /** Moves the pointer to x, y (fractional coordinates land on the nearest pixel). */
+  async moveCursor(x: number, y: number, options?: CallOptions): Promise<void> {
+    await this.invoke('move_cursor', { x, y }, options);
+  }
+
+  /**
+   * Presses at the pointer, moves to x, y and releases. `duration` in seconds (default 0.5);
+   * upstream Linux servers ignore it and jump.
+   */
+  async dragTo(x: number, y: number, options?: DragOptions): Promise<void> {
+    const [{ button, duration }, call] = splitCallOptions(options);
+    await this.invoke('drag_to', { x, y, button, duration }, call);
+  }
+
+  /** Presses at the first point, follows the path (`[x, y]` pairs or `{x, y}`), releases. */
+  async drag(
+    path: ReadonlyArray<readonly [number, number] | Point>,
+    options?: DragOptions,
+  ): Promise<void> {
+    const [{ button, duration }, call] = splitCallOptions(options);
+    const points = path.map((p): [number, number] => ('x' in p ? [p.x, p.y] : [p[0], p[1]]));
+    await this.invoke('drag', { path: points, button, duration }, call);
+  }
+
+  // ── keyboard ───────────────────────────────────────────────────────────────────────────────
+
+  /** Presses and holds a key (`shift`, `ctrl`, `a`, …) until `keyUp`. */
+  async keyDown(key: string, options?: CallOptions): Promise<void> {
+    await this.invoke('key_down', { key }, options);
+  }
+
+  /** Releases a key held with `keyDown`. */
+  async keyUp(key: string, options?: CallOptions): Promise<void> {
+    await this.invoke('key_up', { key }, options);
+  }
+
+  /** Types the exact text (any Unicode; `\n` is Enter), whatever the keyboard layout. */
+  async typeText(text: string, options?: CallOptions): Promise<void> {
+    await this.invoke('type_text', { text }, options);
+  }
+
+  /** Presses and releases one key: a name (`enter`, `page_down`, `f5`, …) or a single character. */
+  async pressKey(key: string, options?: CallOptions): Promise<void> {
+    await this.invoke('press_key', { key }, options);
+  }
+
+  /**
+   * Presses keys together: `hotkey('ctrl', 'c')`, `hotkey('ctrl+c')` or `hotkey(['ctrl', 'c'])`.
+   * A combo string is split here, since upstream servers would type it character by character.
+   */
+  async hotkey(...args: HotkeyArgs): Promise<void> {
+    const parts = [...args] as (string | readonly string[] | CallOptions | undefined)[];
+    const last = parts[parts.length - 1];
+    const options = isOptionsObject(last) ? (parts.pop() as CallOptions) : undefined;
+    if (last === undefined && parts.length > 0) parts.pop();
+    const keys = hotkeyKeys(parts as (string | readonly string[])[]);
+    await this.invoke('hotkey', { keys }, options);
+  }
+
+  // ── scrolling ──────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Scrolls by wheel notches at the pointer: `x`, `y` are amounts, not a position (y > 0 up,
+   * y < 0 down, x > 0 right). Move the pointer first to scroll somewhere else.
+   */
+  async scroll(x: number, y: number, options?: CallOptions): Promise<void> {
+    await this.invoke('scroll', { x, y }, options);
+  }
+
+  /** Scrolls down by `clicks` notches (default 1) at the pointer. */
+  scrollDown(options?: CallOptions): Promise<void>;
+  scrollDown(clicks: number, options?: CallOptions): Promise<void>;
+  async scrollDown(clicks?: number | CallOptions, options?: CallOptions): Promise<void> {
+    await this.scrollBy('scroll_down', clicks, options);
+  }
+
+  /** Scrolls up by `clicks` notches (default 1) at the pointer. */
+  scrollUp(options?: CallOptions): Promise<void>;
+  scrollUp(clicks: number, options?: CallOptions): Promise<void>;
+  async scrollUp(clicks?: number | CallOptions, options?: CallOptions): Promise<void> {
+    await this.scrollBy('scroll_up', clicks, options);
+  }
+
+  /**
+   * Scrolls `clicks` notches (default 1) up, down, left or right. Upstream servers scroll 300
+   * notches per click sideways.
+   */
+  scrollDirection(direction: ScrollDirection, options?: CallOptions): Promise<void>;
+  scrollDirection(direction: ScrollDirection, clicks: number, options?: CallOptions): Promise<void>;
+  async scrollDirection(
+    direction: ScrollDirection,
+    clicks?: number | CallOptions,
+    options?: CallOptions,
+  ): Promise<void> {
+    if (isOptionsObject(clicks)) await this.invoke('scroll_direction', { direction }, clicks);
+    else await this.invoke('scroll_direction', { direction, clicks }, options);
+  }
+
+  // ── screen ─────────────────────────────────────────────────────────────────────────────────
+
+  /** Captures the screen: the encoded image bytes (PNG by default), with format and size. */
+  async screenshot(options?: ScreenshotOptions): Promise<Screenshot> {
+    const [{ format, quality, region, scale, maxWidth, maxHeight }, call] =
+      splitCallOptions(options);
+    const params = { format, quality, region, scale, max_width: maxWidth, max_height: maxHeight };
+    const result = await this.invoke('screenshot', params, call);
+    const shot: Screenshot = {
+      data: decodeReplyBytes('screenshot', result.image_data),
+      format: result.format,
+    };
+    if (result.width !== undefined) shot.width = result.width;
+    if (result.height !== undefined) shot.height = result.height;
+    if (result.scale !== undefined) shot.scale = result.scale;
+    return shot;
+  }
+
+  /** Where the pointer is, in screen pixels. */
+  async getCursorPosition(options?: CallOptions): Promise<Point> {
+    const { position } = await this.invoke('get_cursor_position', {}, options);
+    return { x: position.x, y: position.y };
+  }
+
+  /** The screen size in pixels (and the scale factor, when the server reports one). */
+  async getScreenSize(options?: CallOptions): Promise<ScreenSize> {
+    const result = await this.invoke('get_screen_size', {}, options);
+    const size: ScreenSize = { width: result.size.width, height: result.size.height };
+    if (result.scale_factor !== undefined) size.scaleFactor = result.scale_factor;
+    return size;
+  }
+
+  /**
+   * Converts screenshot pixel coordinates to screen coordinates, by the given `scale` or the
+   * last screenshot's. Upstream servers do not implement it (their TS client calls it anyway).
+   */
+  async toScreenCoordinates(
+    x: number,
+    y: number,
+    options?: CallOptions & { scale?: number },
+  ): Promise<[number, number]> {
+    const [{ scale }, call] = splitCallOptions(options);
+    const { coordinates } = await this.invoke('to_screen_coordinates', { x, y, scale }, call);
+    return [coordinates[0], coordinates[1]];
+  }
+
+  /** Converts screen coordinates to screenshot pixel coordinates (the inverse of the above). */
+  async toScreenshotCoordinates(
+    x: number,
+    y: number,
+    options?: CallOptions & { scale?: number },
+  ): Promise<[number, number]> {
+    const [{ scale }, call] = splitCallOptions(options);
+    const { coordinates } = await this.invoke('to_screenshot_coordinates', { x, y, scale }, call);
+    return [coordinates[0], coordinates[1]];
+  }
+
+  // ── clipboard ──────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * READS the clipboard text. The upstream name is misleading (it copies nothing); prefer
+   * `getClipboard()`. An empty clipboard gives `''` (upstream clients throw instead).
+   */
+  async copyToClipboard(options?: CallOptions): Promise<string> {
+    return (await this.invoke('copy_to_clipboard', {}, options)).content;
+  }
+
+  /** The clipboard text (wire command `copy_to_clipboard`). */
+  getClipboard(options?: CallOptions): Promise<string> {
+    return this.copyToClipboard(options);
+  }
+
+  /** Puts text on the clipboard. */
+  async setClipboard(text: string, options?: CallOptions): Promise<void> {
+    await this.invoke('set_clipboard', { text }, options);
+  }
+
+  // ── accessibility and platform specifics ───────────────────────────────────────────────────
+
+  /** The accessibility tree as the server reports it (its shape differs per OS upstream). */
+  getAccessibilityTree(options?: CallOptions): Promise<CommandResult<'get_accessibility_tree'>> {
+    return this.invoke('get_accessibility_tree', {}, options);
+  }
+
+  /**
+   * Finds one UI element by role, title or value; the reply's shape differs per OS upstream
+   * (`element` on macOS and Windows).
+   */
+  findElement(
+    query: FindElementQuery,
+    options?: CallOptions,
+  ): Promise<CommandResult<'find_element'>> {
+    const [{ role, title, value }, call] = splitCallOptions(query);
+    return this.invoke('find_element', { role, title, value }, { ...call, ...options });
+  }
+
+  /**
+   * macOS-only upstream automation scoped to some apps (`arguments.app_list`); returns the
+   * action's `result`. Other servers answer `unsupported`.
+   */
+  async dioramaCmd(
+    action: string,
+    args?: Record<string, unknown>,
+    options?: CallOptions,
+  ): Promise<unknown> {
+    const params = args === undefined ? { action } : { action, arguments: args };
+    return (await this.invoke('diorama_cmd', params, options)).result;
+  }
+
+  // ── helpers ────────────────────────────────────────────────────────────────────────────────
+
+  private async click(
+    name: 'left_click' | 'right_click' | 'double_click' | 'middle_click',
+    x: number | CallOptions | undefined,
+    y: number | undefined,
+    options: CallOptions | undefined,
+  ): Promise<void> {
+    if (isOptionsObject(x)) await this.invoke(name, {}, x);
+    else await this.invoke(name, { x, y }, options);
+  }
+
+  private async buttonAction(
+    name: 'mouse_down' | 'mouse_up',
+    a: number | MouseButton | CallOptions | undefined,
+    b: number | CallOptions | undefined,
+    c: MouseButton | undefined,
+    d: CallOptions | undefined,
+  ): Promise<void> {
+    if (typeof a === 'number') {
+      await this.invoke(name, { x: a, y: b as number, button: c }, d);
+    } else if (typeof a === 'string') {
+      await this.invoke(name, { button: a }, b as CallOptions | undefined);
+    } else {
+      await this.invoke(name, {}, a);
+    }
+  }
+
+  private async scrollBy(
+    name: 'scroll_down' | 'scroll_up',
+    clicks: number | CallOptions | undefined,
+    options: CallOptions | undefined,
+  ): Promise<void> {
+    if (isOptionsObject(clicks)) await this.invoke(name, {}, clicks);
+    else await this.invoke(name, { clicks }, options);
   }
 }
 
-/** Turns a reply into the command's typed result, or throws the server's failure. */
+/**
+ * Turns a reply into the command's typed result, or throws the server's failure. Results are
+ * checked against shapes compiled from the protocol's schemas (see result-shapes.ts).
+ */
 export function parseReply<N extends CommandName>(name: N, reply: RawReply): CommandResult<N> {
   if (reply.success !== true) throw new ComputerError(name, reply);
-  const parsed = commands[name].result.safeParse(reply);
-  if (!parsed.success) {
+  const { success: _success, id: _id, ...fields } = reply;
+  const checked = checkShape(RESULT_SHAPES[name], fields);
+  if (!checked.ok) {
     throw new ComputerError(name, {
       success: false,
       code: 'invalid_reply',
-      error: `The server's reply to ${name} does not match the protocol: ${parsed.error.issues
-        .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
-        .join('; ')}`,
+      error: `The server's reply to ${name} does not match the protocol: ${checked.issues.join(
+        '; ',
+      )}`,
     });
   }
-  return parsed.data as CommandResult<N>;
+  return checked.value as CommandResult<N>;
 }

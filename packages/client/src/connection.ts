@@ -1,107 +1,224 @@
-import { AuthenticationError, ConnectionError, TimeoutError } from './errors.js';
-import { WS_OPEN, type WebSocketFactory, type WebSocketLike } from './websocket-like.js';
+import { backoffDelayMs, type ResolvedReconnectOptions } from './backoff.js';
+import { abortError, type CallOptions } from './call-options.js';
+import { AuthenticationError, ConnectionError, CuaClientError, TimeoutError } from './errors.js';
+import type { ConnectionState, RawReply, StateChange, Transport } from './transport.js';
+import { WS_CLOSED, WS_OPEN, type WebSocketFactory, type WebSocketLike } from './websocket-like.js';
 
-export type RawReply = Record<string, unknown>;
-
-export interface CallOptions {
-  /** Reject with a TimeoutError when no reply arrives in time. */
-  timeoutMs?: number;
-  signal?: AbortSignal;
-}
+export type { RawReply };
 
 export interface ConnectionOptions {
   url: string;
   createWebSocket: WebSocketFactory;
   /** Default per-call timeout. */
   timeoutMs: number;
+  /** Bounds opening the socket and each handshake reply (authenticate, version). */
   connectTimeoutMs: number;
   /** Cloud credentials: sent as the `authenticate` frame before anything else, on every connect. */
   credentials?: { containerName: string; apiKey: string } | undefined;
+  /** Backoff after an unexpected drop; `false`: stay disconnected until `connect()`. */
+  reconnect?: ResolvedReconnectOptions | false;
+  onStateChange?: ((change: StateChange) => void) | undefined;
+  /** For tests of the backoff: the jitter's source of randomness. */
+  random?: () => number;
 }
+
+/** How long `close()` waits for the socket's closing handshake. */
+const CLOSE_WAIT_MS = 1000;
 
 interface Pending {
   command: string;
   frame: Record<string, unknown>;
+  /** Written to a socket: from then on it is never sent again, whatever happens. */
+  sent: boolean;
+  settled: boolean;
   resolve: (reply: RawReply) => void;
   reject: (error: Error) => void;
-  settled: boolean;
-  cleanup: () => void;
+}
+
+interface HandshakeWaiter {
+  resolve: (reply: RawReply) => void;
+  reject: (error: Error) => void;
 }
 
 /**
- * One WebSocket to a Computer Server. Against a server that announces `request-id`, calls are
- * tagged with ids and pipelined; against any other (an upstream server), one call at a time,
- * since there the n-th reply answers the n-th request and nothing else ties them together.
+ * One WebSocket to a Computer Server, reopened after a drop. Against a server that announces
+ * `request-id`, calls are tagged with ids and pipelined; against any other (an upstream server),
+ * one call at a time, since there the n-th reply answers the n-th request and nothing else ties
+ * them together.
+ *
+ * A call that was written to a socket that then dropped fails with a ConnectionError and is
+ * never written again: it may have run (a click, a file write) and a silent retry could run it
+ * twice. Calls not yet written wait for the next socket.
  */
-export class Connection {
+export class Connection implements Transport {
   private socket: WebSocketLike | undefined;
+  /** The handshake on `socket` is done: user calls may go out. */
+  private ready = false;
   private opening: Promise<void> | undefined;
+  private handshake: HandshakeWaiter | undefined;
+  private current: ConnectionState = 'idle';
+  /** Set when the connection dropped with reconnect off: calls fail until `connect()`. */
+  private lost: ConnectionError | undefined;
+  private attempt = 0;
+  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  private closing: Promise<void> | undefined;
   private nextId = 1;
   private useIds = false;
-  private closedByUser = false;
+  /** Not yet written: waiting for a connection, or for their turn in serial mode. */
+  private readonly waiting: Pending[] = [];
   private readonly byId = new Map<number, Pending>();
-  /** Sent without an id, answered in order. */
+  /** Written without an id; replies arrive in this order. */
   private readonly inOrder: Pending[] = [];
-  /** Serial mode: waiting for the call in front to be answered. */
-  private readonly queued: Pending[] = [];
   features: readonly string[] = [];
   serverPackage: string | undefined;
 
   constructor(private readonly options: ConnectionOptions) {}
 
+  get state(): ConnectionState {
+    return this.current;
+  }
+
   get connected(): boolean {
-    return this.socket?.readyState === WS_OPEN;
+    return this.ready && this.socket?.readyState === WS_OPEN;
   }
 
   get pipelining(): boolean {
     return this.useIds;
   }
 
-  /** Opens the socket (once) and learns what the server supports. */
+  /** Connects now, or waits for the attempt under way. */
   connect(): Promise<void> {
-    if (this.closedByUser) return Promise.reject(new ConnectionError('The connection was closed'));
-    this.opening ??= this.open().catch((err: unknown) => {
-      this.opening = undefined;
-      throw err;
-    });
-    return this.opening;
+    if (this.current === 'closed') return Promise.reject(closedError());
+    if (this.ready) return Promise.resolve();
+    this.lost = undefined;
+    if (this.opening) return this.opening;
+    this.cancelReconnectTimer();
+    return this.startAttempt();
   }
 
-  async request(command: string, params: object | undefined, options: CallOptions = {}): Promise<RawReply> {
-    await this.connect();
-    return this.enqueue(command, params, options);
+  request(
+    command: string,
+    params: object | undefined,
+    options: CallOptions = {},
+  ): Promise<RawReply> {
+    if (this.current === 'closed') return Promise.reject(closedError());
+    if (this.lost) return Promise.reject(this.lost);
+    const reply = this.enqueue(command, params, options);
+    if (this.current === 'idle' && !this.opening) void this.startAttempt().catch(() => undefined);
+    else this.flush();
+    return reply;
   }
 
-  /** Rejects every pending call with a ConnectionError and closes the socket. */
-  close(): void {
-    this.closedByUser = true;
-    this.failAll(new ConnectionError('The connection was closed'));
-    this.socket?.close(1000, 'client closed');
+  /** Stops reconnecting, rejects every pending call, and resolves once the socket has closed. */
+  close(): Promise<void> {
+    if (this.closing) return this.closing;
+    this.setState({ state: 'closed' });
+    this.cancelReconnectTimer();
+    const error = closedError();
+    this.failAll(error);
+    this.handshake?.reject(error);
+    this.handshake = undefined;
+    const socket = this.socket;
     this.socket = undefined;
+    this.ready = false;
+    this.closing = socket ? closeAndWait(socket, 1000, 'client closed') : Promise.resolve();
+    return this.closing;
+  }
+
+  private setState(change: StateChange): void {
+    this.current = change.state;
+    this.options.onStateChange?.(change);
+  }
+
+  private startAttempt(): Promise<void> {
+    const reconnecting = this.current === 'reconnecting';
+    if (!reconnecting) this.setState({ state: 'connecting' });
+    const attempt = this.open();
+    this.opening = attempt;
+    attempt.then(
+      () => {
+        this.opening = undefined;
+      },
+      (error: unknown) => {
+        this.opening = undefined;
+        this.attemptFailed(toError(error), reconnecting);
+      },
+    );
+    return attempt;
   }
 
   private async open(): Promise<void> {
     const socket = await this.openSocket();
-    this.socket = socket;
+    if (this.current === 'closed') throw closedError();
+    if (this.options.credentials) {
+      const { containerName, apiKey } = this.options.credentials;
+      const reply = await this.handshakeRequest(socket, {
+        command: 'authenticate',
+        params: { container_name: containerName, api_key: apiKey },
+      });
+      if (reply.success !== true) {
+        this.discard(socket, 'authentication failed');
+        throw new AuthenticationError(failureText(reply) ?? 'Authentication failed');
+      }
+    }
     // `version` without an id works on every server, and tells whether ids are understood.
-    this.useIds = false;
-    if (this.options.credentials) await this.authenticate(this.options.credentials);
-    const reply = await this.enqueue('version', undefined, { timeoutMs: this.options.connectTimeoutMs });
-    this.features = Array.isArray(reply.features) ? reply.features.map(String) : [];
-    this.serverPackage = typeof reply.package === 'string' ? reply.package : undefined;
+    const version = await this.handshakeRequest(socket, { command: 'version' });
+    if (version.success !== true) {
+      const text = failureText(version) ?? 'version failed';
+      this.discard(socket, 'version failed');
+      // A server that wants credentials answers the first frame so, and then closes.
+      if (/authenticat/i.test(text)) throw new AuthenticationError(text);
+      throw new ConnectionError(`The server refused the connection: ${text}`);
+    }
+    this.features = Array.isArray(version.features) ? version.features.map(String) : [];
+    this.serverPackage = typeof version.package === 'string' ? version.package : undefined;
     this.useIds = this.features.includes('request-id');
+    this.ready = true;
+    this.attempt = 0;
+    this.setState({ state: 'open' });
+    this.flush();
   }
 
-  private async authenticate(credentials: { containerName: string; apiKey: string }): Promise<void> {
-    const reply = await this.enqueue(
-      'authenticate',
-      { container_name: credentials.containerName, api_key: credentials.apiKey },
-      { timeoutMs: this.options.connectTimeoutMs },
-    );
-    if (reply.success === true) return;
-    const message = typeof reply.error === 'string' && reply.error ? reply.error : 'Authentication failed';
-    this.dropSocket(new AuthenticationError(message));
-    throw new AuthenticationError(message);
+  private attemptFailed(error: Error, reconnecting: boolean): void {
+    if (this.current === 'closed') return;
+    // Credentials do not get better by retrying.
+    if (reconnecting && !AuthenticationError.isInstance(error)) {
+      this.scheduleReconnect(error);
+      return;
+    }
+    this.failWaiting(error);
+    this.setState({ state: 'idle', error });
+  }
+
+  private scheduleReconnect(error: Error): void {
+    const policy = this.options.reconnect;
+    if (!policy) return;
+    this.attempt += 1;
+    if (this.attempt > policy.maxAttempts) {
+      const gaveUp = new ConnectionError(
+        `Gave up reconnecting to ${this.options.url} after ${policy.maxAttempts} attempts: ` +
+          error.message,
+        { cause: error },
+      );
+      this.attempt = 0;
+      this.failWaiting(gaveUp);
+      this.setState({ state: 'idle', error: gaveUp });
+      return;
+    }
+    const delayMs = backoffDelayMs(this.attempt, policy, this.options.random);
+    this.setState({ state: 'reconnecting', attempt: this.attempt, delayMs, error });
+    const timer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      void this.startAttempt().catch(() => undefined);
+    }, delayMs);
+    // Waiting calls keep a Node process alive with their own timers; a bare retry loop must not.
+    (timer as { unref?: () => void }).unref?.();
+    this.reconnectTimer = timer;
+  }
+
+  private cancelReconnectTimer(): void {
+    if (this.reconnectTimer !== undefined) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = undefined;
   }
 
   private openSocket(): Promise<WebSocketLike> {
@@ -111,13 +228,19 @@ export class Connection {
       try {
         socket = this.options.createWebSocket(url);
       } catch (err) {
-        reject(new ConnectionError(`Cannot connect to ${url}: ${(err as Error).message}`, { cause: err }));
+        reject(
+          new ConnectionError(`Cannot connect to ${url}: ${(err as Error).message}`, {
+            cause: err,
+          }),
+        );
         return;
       }
+      this.socket = socket;
+      this.ready = false;
       let opened = false;
       const timer = setTimeout(() => {
         reject(new ConnectionError(`Timed out after ${connectTimeoutMs} ms connecting to ${url}`));
-        socket.close();
+        this.discard(socket, 'connect timeout');
       }, connectTimeoutMs);
       socket.addEventListener('open', () => {
         opened = true;
@@ -127,66 +250,112 @@ export class Connection {
       socket.addEventListener('error', (event) => {
         if (opened) return;
         clearTimeout(timer);
-        const detail = (event as { message?: string; error?: Error }).message ?? (event as { error?: Error }).error?.message;
+        const detail =
+          (event as { message?: string }).message ?? (event as { error?: Error }).error?.message;
         reject(new ConnectionError(`Cannot connect to ${url}${detail ? `: ${detail}` : ''}`));
       });
       socket.addEventListener('message', (event) => this.onMessage(socket, event.data));
       socket.addEventListener('close', (event) => {
         clearTimeout(timer);
-        if (!opened) reject(new ConnectionError(`Cannot connect to ${url} (closed with ${event.code})`));
+        if (!opened)
+          reject(new ConnectionError(`Cannot connect to ${url} (closed with ${event.code})`));
         this.onClose(socket, event.code, event.reason);
       });
     });
   }
 
-  private enqueue(command: string, params: object | undefined, options: CallOptions): Promise<RawReply> {
+  /** A handshake frame: nothing else is on the socket yet, so the next frame answers it. */
+  private handshakeRequest(
+    socket: WebSocketLike,
+    frame: Record<string, unknown>,
+  ): Promise<RawReply> {
+    const { connectTimeoutMs } = this.options;
+    return new Promise((resolve, reject) => {
+      if (socket !== this.socket) {
+        reject(new ConnectionError('The connection closed while connecting'));
+        return;
+      }
+      const timer = setTimeout(() => {
+        this.handshake = undefined;
+        reject(
+          new ConnectionError(`No reply to ${String(frame.command)} within ${connectTimeoutMs} ms`),
+        );
+        this.discard(socket, 'handshake timeout');
+      }, connectTimeoutMs);
+      this.handshake = {
+        resolve: (reply) => {
+          clearTimeout(timer);
+          resolve(reply);
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      };
+      try {
+        socket.send(JSON.stringify(frame));
+      } catch (err) {
+        this.handshake.reject(new ConnectionError(`Sending failed: ${(err as Error).message}`));
+        this.handshake = undefined;
+      }
+    });
+  }
+
+  private enqueue(
+    command: string,
+    params: object | undefined,
+    options: CallOptions,
+  ): Promise<RawReply> {
     const frame: Record<string, unknown> = { command, ...(params ? { params } : {}) };
     return new Promise<RawReply>((resolve, reject) => {
       const timeoutMs = options.timeoutMs ?? this.options.timeoutMs;
+      const { signal } = options;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const onAbort = () => this.abandon(pending, abortError(signal));
+      const settle = () => {
+        pending.settled = true;
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+      };
       const pending: Pending = {
         command,
         frame,
+        sent: false,
         settled: false,
-        resolve: (reply) => settle(() => resolve(reply)),
-        reject: (error) => settle(() => reject(error)),
-        cleanup: () => undefined,
+        resolve: (reply) => {
+          if (pending.settled) return;
+          settle();
+          resolve(reply);
+        },
+        reject: (error) => {
+          if (pending.settled) return;
+          settle();
+          reject(error);
+        },
       };
-      const settle = (fn: () => void) => {
-        if (pending.settled) return;
-        pending.settled = true;
-        pending.cleanup();
-        fn();
-      };
-      const onAbort = () => this.abandon(pending, abortError(options.signal));
-      const timer = setTimeout(
-        () => this.abandon(pending, new TimeoutError(`${command} got no reply within ${timeoutMs} ms`)),
-        timeoutMs,
-      );
-      options.signal?.addEventListener('abort', onAbort, { once: true });
-      pending.cleanup = () => {
-        clearTimeout(timer);
-        options.signal?.removeEventListener('abort', onAbort);
-      };
-      if (options.signal?.aborted) return onAbort();
-
-      if (this.useIds) {
-        const id = this.nextId++;
-        frame.id = id;
-        this.byId.set(id, pending);
-        this.send(pending);
-      } else {
-        this.queued.push(pending);
-        this.pump();
+      if (signal?.aborted) {
+        reject(abortError(signal));
+        return;
       }
+      timer = setTimeout(() => {
+        const what = pending.sent
+          ? `${command} got no reply within ${timeoutMs} ms`
+          : this.ready
+            ? `${command} was not sent within ${timeoutMs} ms: the server takes one call at a time`
+            : `${command} was not sent: no connection to the server within ${timeoutMs} ms`;
+        this.abandon(pending, new TimeoutError(what));
+      }, timeoutMs);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiting.push(pending);
     });
   }
 
   /** A call given up (timeout or abort) before its reply. */
   private abandon(pending: Pending, error: Error): void {
+    if (pending.settled) return;
     pending.reject(error);
-    const queuedAt = this.queued.indexOf(pending);
-    if (queuedAt >= 0) {
-      this.queued.splice(queuedAt, 1);
+    if (!pending.sent) {
+      remove(this.waiting, pending);
       return;
     }
     if (typeof pending.frame.id === 'number') {
@@ -194,30 +363,48 @@ export class Connection {
       this.byId.delete(pending.frame.id);
       return;
     }
-    if (this.inOrder.includes(pending)) {
-      // Without ids, the late reply would be taken for the next call's: start afresh instead.
-      this.dropSocket(new ConnectionError(`Connection reset after ${pending.command} was abandoned`));
+    if (remove(this.inOrder, pending) && this.socket) {
+      // Without ids, the late reply would be taken for the next call's: start a new socket.
+      this.discard(this.socket, 'resync');
+      if (this.current !== 'closed') {
+        this.setState({ state: 'idle' });
+        if (this.waiting.length > 0) void this.startAttempt().catch(() => undefined);
+      }
     }
   }
 
-  private pump(): void {
-    if (this.inOrder.length > 0) return;
-    const next = this.queued.shift();
-    if (!next) return;
-    this.inOrder.push(next);
-    this.send(next);
-  }
-
-  private send(pending: Pending): void {
-    const socket = this.socket;
-    if (!socket || socket.readyState !== WS_OPEN) {
-      pending.reject(new ConnectionError(`Not connected: cannot send ${pending.command}`));
+  /** Writes what may go now: everything with ids, else the next call once the last is answered. */
+  private flush(): void {
+    if (!this.ready || !this.socket) return;
+    if (this.useIds) {
+      for (const pending of this.waiting.splice(0)) {
+        const id = this.nextId++;
+        pending.frame.id = id;
+        this.byId.set(id, pending);
+        this.write(pending);
+      }
       return;
     }
+    if (this.inOrder.length > 0) return;
+    const next = this.waiting.shift();
+    if (!next) return;
+    this.inOrder.push(next);
+    this.write(next);
+  }
+
+  private write(pending: Pending): void {
+    pending.sent = true;
     try {
-      socket.send(JSON.stringify(pending.frame));
+      this.socket!.send(JSON.stringify(pending.frame));
     } catch (err) {
-      pending.reject(new ConnectionError(`Sending ${pending.command} failed: ${(err as Error).message}`, { cause: err }));
+      // Whether any of it left is unknown: treat it as sent and lost.
+      if (typeof pending.frame.id === 'number') this.byId.delete(pending.frame.id);
+      remove(this.inOrder, pending);
+      pending.reject(
+        new ConnectionError(`Sending ${pending.command} failed: ${(err as Error).message}`, {
+          cause: err,
+        }),
+      );
     }
   }
 
@@ -231,46 +418,117 @@ export class Connection {
     } catch {
       return;
     }
-    if (reply.id !== undefined) {
-      const pending = typeof reply.id === 'number' ? this.byId.get(reply.id) : undefined;
-      if (pending && typeof reply.id === 'number') this.byId.delete(reply.id);
-      pending?.resolve(reply);
+    if (!this.ready) {
+      const waiter = this.handshake;
+      this.handshake = undefined;
+      waiter?.resolve(reply);
       return;
     }
-    const pending = this.inOrder.shift();
-    pending?.resolve(reply);
-    this.pump();
+    if (this.useIds) {
+      const pending = typeof reply.id === 'number' ? this.byId.get(reply.id) : undefined;
+      if (!pending) return;
+      this.byId.delete(reply.id as number);
+      pending.resolve(reply);
+      return;
+    }
+    this.inOrder.shift()?.resolve(reply);
+    this.flush();
   }
 
   private onClose(socket: WebSocketLike, code: number, reason: string): void {
     if (socket !== this.socket) return;
+    const wasReady = this.ready;
     this.socket = undefined;
-    this.opening = undefined;
+    this.ready = false;
     const why = reason ? `${code} ${reason}` : String(code);
-    this.failAll(new ConnectionError(`Connection closed by the server (${why})`));
+    if (this.handshake) {
+      this.handshake.reject(new ConnectionError(`The connection closed while connecting (${why})`));
+      this.handshake = undefined;
+    }
+    // Before the handshake finished, the attempt itself fails and decides what follows.
+    if (!wasReady || this.current === 'closed') return;
+    const error = new ConnectionError(`Connection to ${this.options.url} lost (${why})`);
+    this.failInFlight(
+      new ConnectionError(
+        `Connection lost (${why}) while the call was in flight; ` +
+          'it was not resent, and may or may not have run',
+      ),
+    );
+    if (!this.options.reconnect) {
+      this.lost = new ConnectionError(
+        `${error.message}; reconnect is off, call connect() to reopen`,
+      );
+      this.failWaiting(this.lost);
+      this.setState({ state: 'idle', error });
+      return;
+    }
+    this.attempt = 0;
+    this.scheduleReconnect(error);
   }
 
-  private dropSocket(error: ConnectionError): void {
-    const socket = this.socket;
-    this.socket = undefined;
-    this.opening = undefined;
-    this.failAll(error);
-    socket?.close(1000, 'resync');
+  /** Closes a socket this connection no longer listens to. */
+  private discard(socket: WebSocketLike, reason: string): void {
+    if (socket === this.socket) {
+      this.socket = undefined;
+      this.ready = false;
+    }
+    this.failInFlight(new ConnectionError(`Connection reset (${reason})`));
+    void closeAndWait(socket, 1000, reason);
+  }
+
+  private failInFlight(error: Error): void {
+    const sent = [...this.byId.values(), ...this.inOrder];
+    this.byId.clear();
+    this.inOrder.length = 0;
+    for (const pending of sent) pending.reject(error);
+  }
+
+  private failWaiting(error: Error): void {
+    for (const pending of this.waiting.splice(0)) pending.reject(error);
   }
 
   private failAll(error: Error): void {
-    const all = [...this.byId.values(), ...this.inOrder, ...this.queued];
-    this.byId.clear();
-    this.inOrder.length = 0;
-    this.queued.length = 0;
-    for (const pending of all) pending.reject(error);
+    this.failInFlight(error);
+    this.failWaiting(error);
   }
 }
 
-function abortError(signal: AbortSignal | undefined): Error {
-  const reason: unknown = signal?.reason;
-  if (reason instanceof Error) return reason;
-  const error = new Error('The call was aborted');
-  error.name = 'AbortError';
-  return error;
+function closedError(): ConnectionError {
+  return new ConnectionError('The connection was closed');
+}
+
+function failureText(reply: RawReply): string | undefined {
+  if (typeof reply.error === 'string' && reply.error) return reply.error;
+  if (typeof reply.message === 'string' && reply.message) return reply.message;
+  return undefined;
+}
+
+function toError(value: unknown): Error {
+  if (value instanceof Error || CuaClientError.isInstance(value)) return value;
+  return new ConnectionError(String(value));
+}
+
+function remove<T>(list: T[], item: T): boolean {
+  const at = list.indexOf(item);
+  if (at < 0) return false;
+  list.splice(at, 1);
+  return true;
+}
+
+/** Starts the closing handshake and resolves when it is done, or after a bounded wait. */
+function closeAndWait(socket: WebSocketLike, code: number, reason: string): Promise<void> {
+  if (socket.readyState === WS_CLOSED) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, CLOSE_WAIT_MS);
+    socket.addEventListener('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    try {
+      socket.close(code, reason);
+    } catch {
+      clearTimeout(timer);
+      resolve();
+    }
+  });
 }

@@ -19,7 +19,11 @@ export class CuaClientError extends Error {
   }
 
   static isInstance(value: unknown): value is CuaClientError {
-    return typeof value === 'object' && value !== null && (value as { [BRAND]?: unknown })[BRAND] === true;
+    return (
+      typeof value === 'object' &&
+      value !== null &&
+      (value as { [BRAND]?: unknown })[BRAND] === true
+    );
   }
 }
 
@@ -31,9 +35,12 @@ export class ComputerError extends CuaClientError {
   readonly reply: Record<string, unknown>;
 
   constructor(command: string, reply: Record<string, unknown>) {
+    // Upstream failures may lack `error`: find_element says `message`, and a timed-out
+    // run_command says only `stderr`.
     const message =
       (typeof reply.error === 'string' && reply.error) ||
       (typeof reply.message === 'string' && reply.message) ||
+      (typeof reply.stderr === 'string' && reply.stderr.trim()) ||
       `${command} failed`;
     super('command', message);
     this.command = command;
@@ -68,10 +75,14 @@ export class TimeoutError extends CuaClientError {
   }
 }
 
-/** The server refused the credentials (cloud containers). */
+/** The server refused the credentials, or wants some and got none. */
 export class AuthenticationError extends CuaClientError {
-  constructor(message: string) {
+  /** `auth_required` or `auth_failed` when the server said which (HTTP transport). */
+  readonly code: ErrorCode | (string & {}) | undefined;
+
+  constructor(message: string, code?: string) {
     super('authentication', message);
+    this.code = code;
   }
 
   static override isInstance(value: unknown): value is AuthenticationError {

@@ -1,7 +1,56 @@
-// Browser-safe entry: no `ws`, no `node:*`, no `Buffer`.
-export { Computer, parseReply, resolveUrl, cloudHost, DEFAULT_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS } from './computer.js';
-export type { ComputerOptions, CallOptions, ParamsArgs } from './computer.js';
-export { Connection, type ConnectionOptions, type RawReply } from './connection.js';
+// Browser-safe entry: no `ws`, no Node built-ins, no Node byte type (bytes are Uint8Array).
+export {
+  Computer,
+  parseReply,
+  resolveUrl,
+  resolveEndpoint,
+  cloudHost,
+  DEFAULT_TIMEOUT_MS,
+  DEFAULT_CONNECT_TIMEOUT_MS,
+} from './computer.js';
+export type {
+  ComputerOptions,
+  Endpoint,
+  ParamsArgs,
+  MouseButton,
+  WindowId,
+  ScrollDirection,
+  ImageFormat,
+  Point,
+  Size,
+  ScreenSize,
+  Bounds,
+  Screenshot,
+  ScreenshotOptions,
+  CommandOutput,
+  RunCommandOptions,
+  DragOptions,
+  ReadBytesOptions,
+  WriteOptions,
+  FindElementQuery,
+  HotkeyArgs,
+} from './computer.js';
+export type { CallOptions } from './call-options.js';
+export { COMMAND_METHODS, type CommandMethodName } from './command-methods.js';
+export { Connection, type ConnectionOptions } from './connection.js';
+export {
+  HttpTransport,
+  parseEvent,
+  type HttpTransportOptions,
+  type FetchLike,
+} from './http-transport.js';
+export type { Transport, ConnectionState, StateChange, RawReply } from './transport.js';
+export {
+  DEFAULT_RECONNECT,
+  backoffDelayMs,
+  resolveReconnect,
+  type ReconnectOptions,
+  type ResolvedReconnectOptions,
+} from './backoff.js';
+export { CHUNK_BYTES, CHUNK_THRESHOLD_BYTES } from './file-transfer.js';
+export { encodeBase64, decodeBase64 } from './base64.js';
+export { checkShape, type Shape, type ShapeCheck } from './shape.js';
+export { RESULT_SHAPES } from './result-shapes.js';
 export {
   CuaClientError,
   ComputerError,

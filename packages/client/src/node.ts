@@ -8,7 +8,8 @@ export * from './index.js';
 export class Computer extends BaseComputer {
   constructor(options: ComputerOptions = {}) {
     super({
-      createWebSocket: (url) => new WebSocket(url, { perMessageDeflate: false }) as unknown as WebSocketLike,
+      createWebSocket: (url) =>
+        new WebSocket(url, { perMessageDeflate: false }) as unknown as WebSocketLike,
       ...options,
     });
   }

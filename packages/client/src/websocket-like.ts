@@ -5,10 +5,14 @@ export interface WebSocketLike {
   close(code?: number, reason?: string): void;
   addEventListener(type: 'open', listener: () => void): void;
   addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
-  addEventListener(type: 'close', listener: (event: { code: number; reason: string }) => void): void;
+  addEventListener(
+    type: 'close',
+    listener: (event: { code: number; reason: string }) => void,
+  ): void;
   addEventListener(type: 'error', listener: (event: unknown) => void): void;
 }
 
 export type WebSocketFactory = (url: string) => WebSocketLike;
 
 export const WS_OPEN = 1;
+export const WS_CLOSED = 3;

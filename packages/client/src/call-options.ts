@@ -1,0 +1,36 @@
+/** Options every call accepts, as the last argument of any method. */
+export interface CallOptions {
+  /**
+   * Reject with a TimeoutError when the whole call (waiting for a connection, sending, the reply,
+   * and every chunk of a chunked transfer) takes longer than this.
+   */
+  timeoutMs?: number;
+  /** Abort the wait; the call rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+/** Splits a method's options object into its own fields and the call options. */
+export function splitCallOptions<T extends CallOptions>(
+  options: T | undefined,
+): [Omit<T, keyof CallOptions>, CallOptions] {
+  if (!options) return [{} as Omit<T, keyof CallOptions>, {}];
+  const { timeoutMs, signal, ...rest } = options;
+  const call: CallOptions = {};
+  if (timeoutMs !== undefined) call.timeoutMs = timeoutMs;
+  if (signal !== undefined) call.signal = signal;
+  return [rest, call];
+}
+
+/** True for a plain options object (never a number, string, array or null). */
+export function isOptionsObject(value: unknown): value is CallOptions {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The error a call rejects with when its signal fires: the signal's own reason if it is one. */
+export function abortError(signal: AbortSignal | undefined): Error {
+  const reason: unknown = signal?.reason;
+  if (reason instanceof Error) return reason;
+  const error = new Error(reason === undefined ? 'The call was aborted' : String(reason));
+  error.name = 'AbortError';
+  return error;
+}

@@ -1,0 +1,32 @@
+import type { CallOptions } from './call-options.js';
+
+/** A reply frame as it came off the wire, before it is checked against the protocol. */
+export type RawReply = Record<string, unknown>;
+
+/**
+ * `idle`: not connected; the next call connects. `connecting`: a first attempt is under way.
+ * `open`: calls go out at once. `reconnecting`: the connection dropped and the client is
+ * trying again with backoff; calls wait for it. `closed`: `close()` was called.
+ */
+export type ConnectionState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
+
+export interface StateChange {
+  state: ConnectionState;
+  /** For `reconnecting`: which attempt comes next (1 after a drop), and after what wait. */
+  attempt?: number;
+  delayMs?: number;
+  /** Why the connection dropped or the last attempt failed. */
+  error?: Error;
+}
+
+/** How calls reach the server: a WebSocket (`Connection`) or `POST /cmd` (`HttpTransport`). */
+export interface Transport {
+  readonly state: ConnectionState;
+  /** What the server announced in `version.features`; empty until known, and for upstream. */
+  readonly features: readonly string[];
+  connect(): Promise<void>;
+  /** Sends one command and resolves with its reply frame, whether `success` is true or not. */
+  request(command: string, params: object | undefined, options?: CallOptions): Promise<RawReply>;
+  /** Fails every pending call with a ConnectionError; resolves once the transport is shut. */
+  close(): Promise<void>;
+}
