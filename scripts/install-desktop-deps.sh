@@ -10,10 +10,5 @@ missing=()
 for command in "${!PACKAGE_OF[@]}"; do
   command -v "$command" >/dev/null 2>&1 || missing+=("${PACKAGE_OF[$command]}")
 done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "install-desktop-deps: installing ${missing[*]}" >&2
-  SUDO=""
-  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  $SUDO apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
-fi
+source "$(dirname "${BASH_SOURCE[0]}")/apt-install.sh"
+apt_install "${missing[@]}"

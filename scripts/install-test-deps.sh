@@ -8,10 +8,5 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 # ImageMagick: `import` samples root-window pixels independently of our own screenshot code.
 command -v import >/dev/null 2>&1 || missing+=(imagemagick)
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "install-test-deps: installing ${missing[*]}" >&2
-  SUDO=""
-  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  $SUDO apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
-fi
+source "$(dirname "${BASH_SOURCE[0]}")/apt-install.sh"
+apt_install "${missing[@]}"

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { deflateSync } from 'node:zlib';
 import type { RunningServer } from '@cua/computer-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDesktop, waitFor, x, type VirtualDisplay } from './helpers/desktop.js';
+import { startDesktop, waitFor, windowGeometry, x, type VirtualDisplay } from './helpers/desktop.js';
 import { RawClient, startServer } from './helpers/server.js';
 
 /** Window managers and terminals are quick, but a loaded CI machine is not. */
@@ -112,14 +112,7 @@ function xdotoolGeometry(id: number) {
 
 /** The client window in root coordinates, as the X server itself reports it. */
 function clientGeometry(id: number) {
-  const out = tool('xwininfo', ['-id', String(id)]);
-  const value = (label: string) => Number(new RegExp(`${label}:\\s+(-?\\d+)`).exec(out)![1]);
-  return {
-    x: value('Absolute upper-left X'),
-    y: value('Absolute upper-left Y'),
-    width: value('Width'),
-    height: value('Height'),
-  };
+  return windowGeometry(desktop.display, String(id));
 }
 
 function frameExtents(id: number): { left: number; right: number; top: number; bottom: number } {
