@@ -5,5 +5,8 @@ export default defineProject({
     name: 'e2e',
     include: ['**/*.test.ts'],
     exclude: ['**/node_modules/**'],
+    // Real displays, real processes: generous bounds for a loaded 2-core CI machine.
+    testTimeout: 20_000,
+    hookTimeout: 30_000,
   },
 });

@@ -93,10 +93,13 @@ function formatHost(host: string): string {
 export async function startComputerServer(options: ComputerServerOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger();
   const maxPayloadBytes = options.maxPayloadBytes ?? DEFAULTS.maxPayloadBytes;
-  const desktop =
-    options.desktop ?? createDesktop({ display: options.display ?? process.env.DISPLAY, logger });
+  const display = options.display ?? process.env.DISPLAY;
+  const desktop = options.desktop ?? createDesktop({ display, logger });
   const dispatcher = new Dispatcher({
-    handlers: options.handlers ?? createHandlers({ desktop }),
+    // Without an explicit display, tools read DISPLAY from the environment at each call.
+    handlers:
+      options.handlers ??
+      createHandlers({ desktop, ...(options.display ? { display: options.display } : {}) }),
     commandTimeoutMs: options.commandTimeoutMs ?? DEFAULTS.commandTimeoutMs,
     logger,
   });

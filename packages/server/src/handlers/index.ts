@@ -1,5 +1,6 @@
 import { createDesktop } from '../desktop/create-desktop.js';
 import type { Desktop } from '../desktop/desktop.js';
+import { environmentWithDisplay } from '../desktop/environment.js';
 import { clipboardHandlers } from './clipboard.js';
 import { desktopHandlers } from './desktop.js';
 import { filesHandlers } from './files.js';
@@ -16,14 +17,19 @@ import { windowsHandlers } from './windows.js';
 export interface CreateHandlersOptions {
   /** run_command keeps this much of each of stdout and stderr; default 10 MiB. */
   maxOutputBytes?: number;
-  /** Screen, mouse, keyboard and clipboard; by default this machine's, on `DISPLAY`. */
+  /** The X display to drive; `DISPLAY` by default. */
+  display?: string;
+  /** Screen, mouse, keyboard and clipboard; by default this machine's, on `display`. */
   desktop?: Desktop;
 }
 
 /** The dispatch table: every command of the protocol registry, real or honestly unsupported. */
 export function createHandlers(options: CreateHandlersOptions = {}): HandlerTable {
   // Creating a desktop starts nothing: its worker and X connections open on first use.
-  const desktop = options.desktop ?? createDesktop({ display: process.env.DISPLAY });
+  const display = options.display ?? process.env.DISPLAY;
+  const desktop = options.desktop ?? createDesktop({ display });
+  // Windows, launched apps and desktop tools all see the display this server drives.
+  const env = environmentWithDisplay(options.display);
   return {
     ...metaHandlers(),
     ...unsupportedHandlers(
@@ -37,8 +43,8 @@ export function createHandlers(options: CreateHandlersOptions = {}): HandlerTabl
     ),
     ...shellHandlers({ maxOutputBytes: options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES }),
     ...filesHandlers(),
-    ...desktopHandlers(),
-    ...windowsHandlers(),
+    ...desktopHandlers({ env }),
+    ...windowsHandlers({ env }),
     ...mouseHandlers(desktop),
     ...keyboardHandlers(desktop),
     ...scrollHandlers(desktop),

@@ -15,7 +15,9 @@ const OPEN_FAILURE_GRACE_MS = 500;
 export type WindowsHandlers = { [N in CommandsOfGroup<'windows'>]: Handler<N> };
 
 export interface WindowsHandlerOptions {
-  /** The X11 backend; one reading DISPLAY from the server's environment by default. */
+  /** Where launched apps and X tools get DISPLAY and the rest; the server's own by default. */
+  env?: NodeJS.ProcessEnv;
+  /** The X11 backend; one using `env` by default. */
   windows?: X11Windows;
 }
 
@@ -24,7 +26,8 @@ export interface WindowsHandlerOptions {
  * xprop (see X11Windows); `open` and `launch` start processes and work on any platform.
  */
 export function windowsHandlers(options: WindowsHandlerOptions = {}): WindowsHandlers {
-  const x11 = options.windows ?? new X11Windows();
+  const env = options.env ?? process.env;
+  const x11 = options.windows ?? new X11Windows({ env });
   const onX11 = () => {
     if (process.platform === 'darwin' || process.platform === 'win32') {
       unsupported(
@@ -34,9 +37,9 @@ export function windowsHandlers(options: WindowsHandlerOptions = {}): WindowsHan
     return x11;
   };
   return {
-    open: ({ target }, ctx) => openTarget(target, ctx.signal),
+    open: ({ target }, ctx) => openTarget(target, env, ctx.signal),
 
-    launch: ({ app, args }) => launch(app, args),
+    launch: ({ app, args }) => launch(app, args, env),
 
     get_current_window_id: async (_params, ctx) => ({
       window_id: await onX11().activeWindow(ctx.signal),
@@ -104,11 +107,15 @@ type Early = { kind: 'exit'; code: number | null } | { kind: 'running' };
  * Without `args` it runs through the shell, so `app` may carry arguments and redirections; with
  * `args` (even empty) it is executed directly and no argument is interpreted.
  */
-async function launch(app: string, args: string[] | undefined): Promise<{ pid: number }> {
+async function launch(
+  app: string,
+  args: string[] | undefined,
+  env: NodeJS.ProcessEnv,
+): Promise<{ pid: number }> {
   const viaShell = args === undefined;
   let child: ChildProcess;
   try {
-    child = viaShell ? spawnDetached(...shellCommand(app)) : spawnDetached(app, args);
+    child = viaShell ? spawnDetached(...shellCommand(app), env) : spawnDetached(app, args, env);
   } catch (err) {
     // Synchronous failures: a NUL byte in the command, no resources left to fork.
     const message = err instanceof Error ? err.message : String(err);
@@ -138,8 +145,9 @@ function shellCommand(command: string): [string, string[]] {
   return ['/bin/sh', ['-c', command]];
 }
 
-function spawnDetached(file: string, args: string[]): ChildProcess {
+function spawnDetached(file: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
   const child = spawn(file, args, {
+    env,
     // Its own session: it outlives the server and a signal to the server's group.
     detached: true,
     stdio: 'ignore',
@@ -197,7 +205,11 @@ function isUrl(target: string): boolean {
  * (xdg-open on Linux, open on macOS). Unlike upstream, a failure always says why: an opener that
  * gives up within OPEN_FAILURE_GRACE_MS is reported; one that fails later cannot be.
  */
-async function openTarget(target: string, signal: AbortSignal): Promise<Record<string, never>> {
+async function openTarget(
+  target: string,
+  env: NodeJS.ProcessEnv,
+  signal: AbortSignal,
+): Promise<Record<string, never>> {
   let argument = target;
   if (!isUrl(target)) {
     argument = resolveUserPath(target);
@@ -211,7 +223,7 @@ async function openTarget(target: string, signal: AbortSignal): Promise<Record<s
     unsupported('open is not implemented on Windows by this server yet');
   }
   const opener = process.platform === 'darwin' ? 'open' : 'xdg-open';
-  if (process.platform !== 'darwin' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
+  if (process.platform !== 'darwin' && !env.DISPLAY && !env.WAYLAND_DISPLAY) {
     throw new CommandError(
       'display_unavailable',
       `Cannot open '${argument}': no display (DISPLAY is not set in the server's environment)`,
@@ -224,7 +236,7 @@ async function openTarget(target: string, signal: AbortSignal): Promise<Record<s
     );
   }
   signal.throwIfAborted();
-  const child = spawnDetached(opener, [argument]);
+  const child = spawnDetached(opener, [argument], env);
   const started = await startOf(child);
   if (started.kind === 'error') {
     throw new CommandError('command_failed', `Could not run ${opener}: ${started.error.message}`);
