@@ -38,9 +38,10 @@ export function bgrxToRgb(frame: Frame): Buffer {
 }
 
 /**
- * PNG uses zlib level 6 without adaptive filtering: on desktop content it is several times faster
- * than a maximum-effort encoder for a few percent more bytes. JPEG skips mozjpeg for the same
- * reason (it is ten times slower here).
+ * PNG: zlib level 3 with adaptive filtering. On photo-like content filtering halves the bytes for
+ * the same time as level 6 without it (measured: 1.3 MB vs 2.8 MB at ~55 ms for 1280x800); a
+ * maximum-effort encoder (upstream's) takes several times longer for ~20% less. JPEG skips
+ * mozjpeg for the same reason (ten times slower here).
  */
 export async function encodeFrame(frame: Frame, options: EncodeOptions): Promise<EncodedImage> {
   let image = sharp(bgrxToRgb(frame), { raw: { width: frame.width, height: frame.height, channels: 3 } });
@@ -49,7 +50,7 @@ export async function encodeFrame(frame: Frame, options: EncodeOptions): Promise
   }
   switch (options.format) {
     case 'png':
-      image = image.png({ compressionLevel: 6, adaptiveFiltering: false });
+      image = image.png({ compressionLevel: 3, adaptiveFiltering: true });
       break;
     case 'jpeg':
       image = image.jpeg({ quality: options.quality, mozjpeg: false, chromaSubsampling: '4:2:0' });
