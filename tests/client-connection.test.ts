@@ -113,7 +113,7 @@ describe('reconnect after the server restarts on the same port', () => {
     const { port } = first;
     const { computer } = client(first.url);
     await computer.connect();
-    expect(computer.features).toEqual(['request-id']);
+    expect(computer.features).toEqual(['request-id', 'stream']);
     await first.close();
     await server({
       port,

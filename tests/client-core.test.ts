@@ -32,7 +32,7 @@ describe('Computer against our server', () => {
   it('computer.version() end to end', async () => {
     const computer = new Computer({ url: server.url });
     const version = await computer.version();
-    expect(version).toEqual({ protocol: 1, package: expect.any(String), features: ['request-id'] });
+    expect(version).toEqual({ protocol: 1, package: expect.any(String), features: ['request-id', 'stream'] });
     expect(computer.features).toContain('request-id');
     await computer.close();
   });

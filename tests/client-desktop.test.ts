@@ -141,3 +141,10 @@ describe('Computer on a real desktop', () => {
     }
   }, 30_000);
 });
+
+describe('commands run where the desktop is', () => {
+  it('run_command sees the DISPLAY the server drives', async () => {
+    const { stdout } = await computer.runCommand('echo "$DISPLAY"; xdotool getdisplaygeometry');
+    expect(stdout).toBe(`${desktop.display}\n1280 800\n`);
+  });
+});

@@ -94,7 +94,7 @@ describe('Node consumers', () => {
        });`,
       server.url,
     ]);
-    expect(JSON.parse(out)).toMatchObject({ protocol: 1, features: ['request-id'] });
+    expect(JSON.parse(out)).toMatchObject({ protocol: 1, features: ['request-id', 'stream'] });
   });
 
   it('ESM: import gets the Node entry, with a WebSocket, and works', async () => {
@@ -107,7 +107,7 @@ describe('Node consumers', () => {
        await computer.close();`,
       server.url,
     ]);
-    expect(JSON.parse(out)).toMatchObject({ protocol: 1, features: ['request-id'] });
+    expect(JSON.parse(out)).toMatchObject({ protocol: 1, features: ['request-id', 'stream'] });
   });
 
   it('the ./browser entry loads without ws, and its HTTP transport works in Node', async () => {

@@ -277,6 +277,7 @@ describe('HTTP', () => {
       params: [
         { name: 'command', required: true, default: null },
         { name: 'timeout', required: false, default: null },
+        { name: 'stream', required: false, default: null },
       ],
       aliases: ['shell', 'exec'],
     });

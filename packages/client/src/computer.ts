@@ -112,9 +112,24 @@ export interface CommandOutput {
   truncated?: boolean;
 }
 
+/** A piece of a command's output, as `runCommand`'s `onOutput` receives it. */
+export interface OutputChunk {
+  stream: 'stdout' | 'stderr';
+  data: string;
+}
+
 export interface RunCommandOptions extends CallOptions {
   /** Server-side limit in seconds: the process is killed and the call fails with `timeout`. */
   timeout?: number;
+  /**
+   * Receives the output, in order, before the call resolves: over a WebSocket to a server that
+   * announces `stream`, piece by piece while the command runs. Elsewhere (HTTP, upstream
+   * servers) once per non-empty stream, stdout first, with the whole output after the reply, so
+   * the same code works everywhere. Either way the pieces of a stream add up to its text in the
+   * result, which still carries everything. A failed call may have streamed some output first
+   * (its error's `reply` keeps what the server returned). A throw from here rejects the call.
+   */
+  onOutput?: (chunk: OutputChunk) => void;
 }
 
 export interface DragOptions extends CallOptions {
@@ -324,12 +339,29 @@ export class Computer {
    * `timeout`, the error's `reply` keeping `stdout`, `stderr` and `return_code`.
    */
   async runCommand(command: string, options?: RunCommandOptions): Promise<CommandOutput> {
-    const [{ timeout }, call] = splitCallOptions(options);
+    const [{ timeout, onOutput }, call] = splitCallOptions(options);
     if (timeout !== undefined && call.timeoutMs === undefined) {
       call.timeoutMs = Math.max(this.defaultTimeoutMs, timeout * 1000 + RUN_COMMAND_GRACE_MS);
     }
     const params = timeout === undefined ? { command } : { command, timeout };
-    const result = await this.invoke('run_command', params, call);
+    let streamed = false;
+    const onEvent =
+      onOutput &&
+      ((event: RawReply) => {
+        const chunk = outputChunk(event);
+        if (!chunk) return;
+        streamed = true;
+        onOutput(chunk);
+      });
+    const reply = await this.transport.request('run_command', params, { ...call, onEvent });
+    // No event means no streaming (or no output at all): hand over what the reply carries.
+    if (onOutput && !streamed && reply.success === true) {
+      for (const stream of ['stdout', 'stderr'] as const) {
+        const data = reply[stream];
+        if (typeof data === 'string' && data !== '') onOutput({ stream, data });
+      }
+    }
+    const result = parseReply('run_command', reply);
     const output: CommandOutput = {
       stdout: result.stdout,
       stderr: result.stderr,
@@ -834,6 +866,14 @@ export class Computer {
     if (isOptionsObject(clicks)) await this.invoke(name, {}, clicks);
     else await this.invoke(name, { clicks }, options);
   }
+}
+
+/** The `{stream, data}` of an `output` event of the stream extension; undefined for others. */
+function outputChunk(event: RawReply): OutputChunk | undefined {
+  const { event: kind, stream, data } = event;
+  if (kind !== 'output' || typeof data !== 'string') return undefined;
+  if (stream !== 'stdout' && stream !== 'stderr') return undefined;
+  return { stream, data };
 }
 
 /**

@@ -1,7 +1,13 @@
 import { backoffDelayMs, type ResolvedReconnectOptions } from './backoff.js';
-import { abortError, type CallOptions } from './call-options.js';
+import { abortError } from './call-options.js';
 import { AuthenticationError, ConnectionError, CuaClientError, TimeoutError } from './errors.js';
-import type { ConnectionState, RawReply, StateChange, Transport } from './transport.js';
+import type {
+  ConnectionState,
+  RawReply,
+  RequestOptions,
+  StateChange,
+  Transport,
+} from './transport.js';
 import { WS_CLOSED, WS_OPEN, type WebSocketFactory, type WebSocketLike } from './websocket-like.js';
 
 export type { RawReply };
@@ -31,6 +37,8 @@ interface Pending {
   /** Written to a socket: from then on it is never sent again, whatever happens. */
   sent: boolean;
   settled: boolean;
+  /** Interim frames of this call; dropped at write time unless the server can stream. */
+  onEvent?: ((event: RawReply) => void) | undefined;
   resolve: (reply: RawReply) => void;
   reject: (error: Error) => void;
 }
@@ -44,7 +52,8 @@ interface HandshakeWaiter {
  * One WebSocket to a Computer Server, reopened after a drop. Against a server that announces
  * `request-id`, calls are tagged with ids and pipelined; against any other (an upstream server),
  * one call at a time, since there the n-th reply answers the n-th request and nothing else ties
- * them together.
+ * them together. With ids, a frame that echoes a call's id but has no `success` is an interim
+ * event of that call (the `stream` extension): it goes to the call's `onEvent`, never settles it.
  *
  * A call that was written to a socket that then dropped fails with a ConnectionError and is
  * never written again: it may have run (a click, a file write) and a silent retry could run it
@@ -99,7 +108,7 @@ export class Connection implements Transport {
   request(
     command: string,
     params: object | undefined,
-    options: CallOptions = {},
+    options: RequestOptions = {},
   ): Promise<RawReply> {
     if (this.current === 'closed') return Promise.reject(closedError());
     if (this.lost) return Promise.reject(this.lost);
@@ -304,7 +313,7 @@ export class Connection implements Transport {
   private enqueue(
     command: string,
     params: object | undefined,
-    options: CallOptions,
+    options: RequestOptions,
   ): Promise<RawReply> {
     const frame: Record<string, unknown> = { command, ...(params ? { params } : {}) };
     return new Promise<RawReply>((resolve, reject) => {
@@ -322,6 +331,7 @@ export class Connection implements Transport {
         frame,
         sent: false,
         settled: false,
+        onEvent: options.onEvent,
         resolve: (reply) => {
           if (pending.settled) return;
           settle();
@@ -377,9 +387,16 @@ export class Connection implements Transport {
   private flush(): void {
     if (!this.ready || !this.socket) return;
     if (this.useIds) {
+      const streams = this.features.includes('stream');
       for (const pending of this.waiting.splice(0)) {
         const id = this.nextId++;
         pending.frame.id = id;
+        // Decided per socket: the server this call reaches is the one that said what it can do.
+        if (pending.onEvent && streams) {
+          pending.frame.params = { ...(pending.frame.params as object | undefined), stream: true };
+        } else {
+          pending.onEvent = undefined;
+        }
         this.byId.set(id, pending);
         this.write(pending);
       }
@@ -427,12 +444,24 @@ export class Connection implements Transport {
     if (this.useIds) {
       const pending = typeof reply.id === 'number' ? this.byId.get(reply.id) : undefined;
       if (!pending) return;
+      // Replies always have `success`; a frame without it is an interim event of the call.
+      if (!Object.hasOwn(reply, 'success')) return this.deliverEvent(pending, reply);
       this.byId.delete(reply.id as number);
       pending.resolve(reply);
       return;
     }
     this.inOrder.shift()?.resolve(reply);
     this.flush();
+  }
+
+  private deliverEvent(pending: Pending, event: RawReply): void {
+    if (!pending.onEvent) return;
+    try {
+      pending.onEvent(event);
+    } catch (err) {
+      // The user's callback failed: the call fails with its error, and later frames are dropped.
+      this.abandon(pending, err instanceof Error ? err : new Error(String(err)));
+    }
   }
 
   private onClose(socket: WebSocketLike, code: number, reason: string): void {

@@ -1,4 +1,4 @@
-import { abortError, type CallOptions } from './call-options.js';
+import { abortError } from './call-options.js';
 import {
   AuthenticationError,
   ComputerError,
@@ -6,7 +6,7 @@ import {
   CuaClientError,
   TimeoutError,
 } from './errors.js';
-import type { ConnectionState, RawReply, Transport } from './transport.js';
+import type { ConnectionState, RawReply, RequestOptions, Transport } from './transport.js';
 
 export type FetchLike = (
   url: string,
@@ -55,10 +55,11 @@ export class HttpTransport implements Transport {
     if (reply.success !== true) throw new ComputerError('version', reply);
   }
 
+  /** `onEvent` is never called: a `/cmd` body is exactly one event, the reply. */
   async request(
     command: string,
     params: object | undefined,
-    options: CallOptions = {},
+    options: RequestOptions = {},
   ): Promise<RawReply> {
     if (this.current === 'closed') throw new ConnectionError('The connection was closed');
     const { signal } = options;

@@ -23,6 +23,7 @@ export type {
   Screenshot,
   ScreenshotOptions,
   CommandOutput,
+  OutputChunk,
   RunCommandOptions,
   DragOptions,
   ReadBytesOptions,
@@ -39,7 +40,13 @@ export {
   type HttpTransportOptions,
   type FetchLike,
 } from './http-transport.js';
-export type { Transport, ConnectionState, StateChange, RawReply } from './transport.js';
+export type {
+  Transport,
+  ConnectionState,
+  StateChange,
+  RawReply,
+  RequestOptions,
+} from './transport.js';
 export {
   DEFAULT_RECONNECT,
   backoffDelayMs,

@@ -3,6 +3,17 @@ import type { CallOptions } from './call-options.js';
 /** A reply frame as it came off the wire, before it is checked against the protocol. */
 export type RawReply = Record<string, unknown>;
 
+export interface RequestOptions extends CallOptions {
+  /**
+   * Asks for the server's `stream` extension. Where the transport can carry it (a WebSocket
+   * with request ids to a server that announces `stream`), the call goes out with
+   * `params.stream: true` and each interim frame of the call (tagged with its id, no `success`)
+   * is passed here before the reply settles the call. Elsewhere it is never called, and the
+   * reply alone carries everything. A throw from it rejects the call.
+   */
+  onEvent?: ((event: RawReply) => void) | undefined;
+}
+
 /**
  * `idle`: not connected; the next call connects. `connecting`: a first attempt is under way.
  * `open`: calls go out at once. `reconnecting`: the connection dropped and the client is
@@ -26,7 +37,7 @@ export interface Transport {
   readonly features: readonly string[];
   connect(): Promise<void>;
   /** Sends one command and resolves with its reply frame, whether `success` is true or not. */
-  request(command: string, params: object | undefined, options?: CallOptions): Promise<RawReply>;
+  request(command: string, params: object | undefined, options?: RequestOptions): Promise<RawReply>;
   /** Fails every pending call with a ConnectionError; resolves once the transport is shut. */
   close(): Promise<void>;
 }

@@ -44,6 +44,21 @@ export const LenientFailureReplySchema = z.looseObject({
 export const ReplySchema = z.union([SuccessReplySchema, LenientFailureReplySchema]);
 export type Reply = z.infer<typeof ReplySchema>;
 
+/**
+ * An interim frame of the `stream` extension: a piece of a request's output, sent before its
+ * reply. Only requests that carry an `id` get these (on `/ws`), and the id is echoed so the
+ * client knows whose output it is. It has no `success` key, which is how a client tells it from
+ * the final reply: every reply has one. Pieces of one stream concatenate to that stream's output
+ * (up to the server's cap); the final reply still carries all of it.
+ */
+export const OutputEventSchema = z.strictObject({
+  id: RequestIdSchema,
+  event: z.literal('output'),
+  stream: z.enum(['stdout', 'stderr']),
+  data: z.string(),
+});
+export type OutputEvent = z.infer<typeof OutputEventSchema>;
+
 export const AuthenticateFrameSchema = z.object({
   command: z.literal('authenticate'),
   params: z.object({

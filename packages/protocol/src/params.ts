@@ -5,11 +5,13 @@ export type ParseParamsResult<N extends CommandName> =
   | { ok: true; params: ResolvedParams<N> }
   | { ok: false; error: string };
 
-/** The Python client sends `null` for every param it leaves unset; upstream treats that as absent. */
+/**
+ * The Python client sends `null` for every param it leaves unset; upstream treats that as absent.
+ * Built with fromEntries: assigning a `__proto__` key would set the prototype instead, and the
+ * schema would then read params through it that the client never sent as params.
+ */
 function dropNulls(raw: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(raw)) if (value !== null) out[key] = value;
-  return out;
+  return Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== null));
 }
 
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {

@@ -191,6 +191,7 @@ describe('JSON Schema', () => {
     expect(upstreamParamList('run_command')).toEqual([
       { name: 'command', required: true, default: null },
       { name: 'timeout', required: false, default: null },
+      { name: 'stream', required: false, default: null },
     ]);
     const described = describeCommands();
     expect(described.commands.run_command!.aliases).toEqual(['shell', 'exec']);

@@ -13,13 +13,15 @@ export class CappedOutput {
     return this.dropped;
   }
 
-  push(chunk: Buffer): void {
+  /** Returns the part of `chunk` that was kept (empty once the cap is reached). */
+  push(chunk: Buffer): Buffer {
     const room = this.maxBytes - this.kept;
     if (chunk.length > room) this.dropped = true;
-    if (room <= 0) return;
+    if (room <= 0) return chunk.subarray(0, 0);
     const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
     this.chunks.push(part);
     this.kept += part.length;
+    return part;
   }
 
   /** UTF-8 with U+FFFD for invalid bytes: one bad byte must not cost the whole output. */

@@ -9,7 +9,13 @@ import {
 } from '@cua/computer-protocol';
 import type { Logger } from 'pino';
 import { CommandError } from './command-error.js';
-import type { Handler, HandlerContext, HandlerTable, SessionState } from './handlers/types.js';
+import type {
+  Handler,
+  HandlerContext,
+  HandlerEvent,
+  HandlerTable,
+  SessionState,
+} from './handlers/types.js';
 import { InputQueue } from './input-queue.js';
 
 export type ReplyBody = { success: boolean } & Record<string, unknown>;
@@ -23,6 +29,8 @@ export interface DispatchContext {
   /** Aborted when the connection or request that asked goes away. */
   signal: AbortSignal;
   session: SessionState;
+  /** Where the handler's interim events go; absent where the transport cannot carry them. */
+  emit?: ((event: HandlerEvent) => void) | undefined;
 }
 
 export interface DispatcherOptions {
@@ -95,7 +103,16 @@ export class Dispatcher {
         reject(reason);
       }, this.options.commandTimeoutMs);
     });
+    // Closed once the outcome is decided: a handler that lost the race to the timeout may still
+    // produce output, and no event may follow its request's reply.
+    let open = true;
     const handlerCtx: HandlerContext = { signal: controller.signal, session: ctx.session };
+    const { emit } = ctx;
+    if (emit) {
+      handlerCtx.emit = (event) => {
+        if (open) emit(event);
+      };
+    }
     const task =
       commands[name].kind === 'input'
         ? this.inputQueue.run(() => run(handlerCtx))
@@ -103,6 +120,7 @@ export class Dispatcher {
     try {
       return await Promise.race([task, timedOut]);
     } finally {
+      open = false;
       clearTimeout(timer);
       ctx.signal.removeEventListener('abort', onAbort);
       // A handler that lost the race may still reject later; that rejection is expected.

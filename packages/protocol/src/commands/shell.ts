@@ -4,6 +4,13 @@ import { defineCommand } from './define.js';
 export const RunCommandParamsSchema = z.object({
   command: z.string().min(1),
   timeout: z.number().positive().optional().describe('Seconds; none by default (upstream).'),
+  stream: z
+    .boolean()
+    .optional()
+    .describe(
+      'Extension: send output as `output` events before the reply. Honoured only on /ws for a ' +
+        'request with an `id`; ignored otherwise (the reply is the usual single frame).',
+    ),
 });
 export type RunCommandParams = z.input<typeof RunCommandParamsSchema>;
 

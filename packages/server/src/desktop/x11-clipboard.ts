@@ -3,6 +3,7 @@ import { CommandError } from '../command-error.js';
 import { displayReachable } from './display-probe.js';
 
 const TIMEOUT_MS = 3000;
+const OWNERSHIP_TIMEOUT_MS = 1000;
 
 function env(display: string): NodeJS.ProcessEnv {
   return { ...process.env, DISPLAY: display, LC_ALL: 'C.UTF-8' };
@@ -36,7 +37,23 @@ export function readClipboard(display: string): Promise<string> {
   });
 }
 
-export function writeClipboard(display: string, text: string): Promise<void> {
+/**
+ * Sets the clipboard and returns once other apps can paste it: xsel's forked owner takes the
+ * selection a moment after xsel itself exits, and a paste in between would see the old owner.
+ */
+export async function writeClipboard(display: string, text: string): Promise<void> {
+  await startOwner(display, text);
+  const deadline = Date.now() + OWNERSHIP_TIMEOUT_MS;
+  // Compared without trailing newlines: some tools add or drop one on the way.
+  while ((await readClipboard(display)).replace(/\n$/, '') !== text.replace(/\n$/, '')) {
+    if (Date.now() > deadline) {
+      throw new CommandError('command_failed', 'The clipboard did not take the new text (another app may own it)');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+function startOwner(display: string, text: string): Promise<void> {
   return new Promise((resolve, reject) => {
     // xsel forks a process that owns the selection and keeps serving it: wait for xsel's own exit,
     // not for its pipes (the owner inherits them), and leave no pipe of ours to hold it.

@@ -41,7 +41,7 @@ export function createHandlers(options: CreateHandlersOptions = {}): HandlerTabl
       'this server has no accessibility bridge yet (AT-SPI on Linux, AX on macOS, ' +
         'UI Automation on Windows), and it never answers with a placeholder tree',
     ),
-    ...shellHandlers({ maxOutputBytes: options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES }),
+    ...shellHandlers({ maxOutputBytes: options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES, env }),
     ...filesHandlers(),
     ...desktopHandlers({ env }),
     ...windowsHandlers({ env }),

@@ -6,7 +6,7 @@ import type { RunCommandResult } from '@cua/computer-protocol';
 import { CappedOutput } from '../capped-output.js';
 import { CommandError } from '../command-error.js';
 import { killProcessTree, SPAWN_AS_GROUP_LEADER } from '../process-tree.js';
-import type { Handler } from './types.js';
+import type { Handler, HandlerEvent } from './types.js';
 
 /** Per stream: the Python client drops replies above 10 MiB, so more is never useful. */
 export const DEFAULT_MAX_OUTPUT_BYTES = 10 * 1024 * 1024;
@@ -21,6 +21,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 export interface ShellHandlerOptions {
   /** Bytes kept of each of stdout and stderr; the rest is read and dropped. */
   maxOutputBytes: number;
+  /** The commands' environment (with the DISPLAY the server drives); the server's by default. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export function shellHandlers(options: ShellHandlerOptions): {
@@ -28,8 +30,43 @@ export function shellHandlers(options: ShellHandlerOptions): {
 } {
   return {
     run_command: (params, ctx) =>
-      runCommand(params.command, params.timeout ?? undefined, options.maxOutputBytes, ctx.signal),
+      runCommand(
+        params.command,
+        params.timeout ?? undefined,
+        options.maxOutputBytes,
+        ctx.signal,
+        params.stream === true ? ctx.emit : undefined,
+        options.env ?? process.env,
+      ),
   };
+}
+
+/**
+ * Forwards the kept bytes of one stream as `output` events. The decoder carries an incomplete
+ * character over to the next chunk, so a character split across writes arrives whole.
+ */
+class OutputEvents {
+  // ignoreBOM keeps a leading BOM, as the reply's text (Buffer#toString) does.
+  private readonly decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+
+  constructor(
+    private readonly stream: HandlerEvent['stream'],
+    private readonly emit: (event: HandlerEvent) => void,
+  ) {}
+
+  write(bytes: Uint8Array): void {
+    if (bytes.length > 0) this.send(this.decoder.decode(bytes, { stream: true }));
+  }
+
+  /** Bytes held back at the end are a broken character: U+FFFD, or dropped at a cap's cut. */
+  end(truncated: boolean): void {
+    const rest = this.decoder.decode();
+    if (!truncated) this.send(rest);
+  }
+
+  private send(data: string): void {
+    if (data !== '') this.emit({ event: 'output', stream: this.stream, data });
+  }
 }
 
 type Ending =
@@ -42,14 +79,25 @@ async function runCommand(
   timeoutSeconds: number | undefined,
   maxOutputBytes: number,
   signal: AbortSignal,
+  emit: ((event: HandlerEvent) => void) | undefined,
+  env: NodeJS.ProcessEnv,
 ): Promise<RunCommandResult> {
   signal.throwIfAborted();
-  const child = spawnShell(command);
+  const child = spawnShell(command, env);
   const stdout = new CappedOutput(maxOutputBytes);
   const stderr = new CappedOutput(maxOutputBytes);
+  const stdoutEvents = emit && new OutputEvents('stdout', emit);
+  const stderrEvents = emit && new OutputEvents('stderr', emit);
   const pipes = [child.stdout, child.stderr].filter((p): p is Readable => p !== null);
-  child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk));
-  child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
+  // Events carry only what the cap keeps, so they add up to the reply's text.
+  child.stdout?.on('data', (chunk: Buffer) => {
+    const kept = stdout.push(chunk);
+    stdoutEvents?.write(kept);
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    const kept = stderr.push(chunk);
+    stderrEvents?.write(kept);
+  });
   // An unhandled 'error' would take the whole server down; the outcome is read from 'exit'.
   for (const pipe of pipes) pipe.on('error', () => undefined);
 
@@ -90,6 +138,8 @@ async function runCommand(
     throw new CommandError('command_failed', `Could not run '${command}': ${ending.error.message}`);
   }
   await settlePipes(pipes, stopped !== undefined);
+  stdoutEvents?.end(stdout.truncated);
+  stderrEvents?.end(stderr.truncated);
 
   const truncated = stdout.truncated || stderr.truncated ? { truncated: true } : {};
   if (stopped === 'timeout') {
@@ -114,13 +164,14 @@ async function runCommand(
   };
 }
 
-function spawnShell(command: string): ChildProcess {
+function spawnShell(command: string, env: NodeJS.ProcessEnv): ChildProcess {
   const windows = process.platform === 'win32';
   // What Node's own `shell: true` runs, spelled out so the process-group options apply to it.
   const file = windows ? process.env.ComSpec ?? 'cmd.exe' : '/bin/sh';
   const args = windows ? ['/d', '/s', '/c', `"${command}"`] : ['-c', command];
   try {
     return spawn(file, args, {
+      env,
       // A closed stdin: a command that reads it (cat, a pager, a prompt) ends instead of hanging.
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: SPAWN_AS_GROUP_LEADER,

@@ -1,4 +1,9 @@
-import type { CommandName, CommandResult, ResolvedParams } from '@cua/computer-protocol';
+import type {
+  CommandName,
+  CommandResult,
+  OutputEvent,
+  ResolvedParams,
+} from '@cua/computer-protocol';
 
 /** Per-connection state a handler may read or keep (e.g. the last screenshot's scale). */
 export interface SessionState {
@@ -6,10 +11,20 @@ export interface SessionState {
   lastScreenshot?: { scale: number; offsetX: number; offsetY: number };
 }
 
+/** An interim event of the `stream` extension, before the session stamps the request's id. */
+export type HandlerEvent = Omit<OutputEvent, 'id'>;
+
 export interface HandlerContext {
   /** Aborted when the command times out or its connection goes away. */
   signal: AbortSignal;
   session: SessionState;
+  /**
+   * Sends an interim event for this request ahead of its reply. Present only where the client
+   * can tell events from replies: a `/ws` request with an `id`. Never on `/cmd`, whose body is
+   * exactly one event, and never for id-less requests, whose clients take any frame as a reply.
+   * Calls after the handler's reply is decided (e.g. once it timed out) are dropped.
+   */
+  emit?: (event: HandlerEvent) => void;
 }
 
 export type Handler<N extends CommandName> = (

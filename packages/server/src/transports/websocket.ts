@@ -76,24 +76,40 @@ export class WebSocketTransport {
   private onConnection(ws: WebSocket, req: IncomingMessage): void {
     const log = this.options.logger;
     let unsentBytes = 0;
+    // Reading stops while the client is behind on its replies or requests wait for a slot.
+    let behind = false;
+    let queued = false;
     let paused = false;
-    const session = new Session({
+    const updateReading = () => {
+      const shouldPause = behind || queued;
+      if (shouldPause === paused) return;
+      paused = shouldPause;
+      if (paused) ws.pause();
+      else ws.resume();
+    };
+    const session: Session = new Session({
       dispatcher: this.options.dispatcher,
       send: (body) => {
         const text = JSON.stringify(body);
-        unsentBytes += Buffer.byteLength(text);
+        const bytes = Buffer.byteLength(text);
+        unsentBytes += bytes;
         ws.send(text, () => {
-          unsentBytes -= Buffer.byteLength(text);
-          if (paused && unsentBytes < this.options.maxBufferedBytes / 2) {
-            paused = false;
-            ws.resume();
+          unsentBytes -= bytes;
+          if (behind && unsentBytes < this.options.maxBufferedBytes / 2) {
+            behind = false;
+            session.setCongested(false);
+            updateReading();
           }
         });
-        if (!paused && unsentBytes > this.options.maxBufferedBytes) {
-          // Backpressure: stop reading requests until the client reads its replies.
-          paused = true;
-          ws.pause();
+        if (!behind && unsentBytes > this.options.maxBufferedBytes) {
+          behind = true;
+          session.setCongested(true);
+          updateReading();
         }
+      },
+      onBackpressure: (waiting) => {
+        queued = waiting;
+        updateReading();
       },
     });
     this.sessions.set(ws, session);
