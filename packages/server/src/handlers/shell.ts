@@ -11,8 +11,10 @@ import type { Handler, HandlerEvent } from './types.js';
 /** Per stream: the Python client drops replies above 10 MiB, so more is never useful. */
 export const DEFAULT_MAX_OUTPUT_BYTES = 10 * 1024 * 1024;
 
-/** Output still in the pipes when the shell exits normally arrives within this. */
+/** After the shell exits, pipes quiet for this long are taken as held by a background job. */
 const DRAIN_GRACE_MS = 100;
+/** A background job that keeps writing delays the reply by at most this. */
+const MAX_DRAIN_MS = 2000;
 /** A killed tree exits at once; this bounds the wait should a process resist (e.g. in D state). */
 const KILL_GRACE_MS = 1000;
 /** setTimeout fires at once above this; such a timeout is "never" for practical purposes. */
@@ -193,14 +195,27 @@ function spawnShell(command: string, env: NodeJS.ProcessEnv): ChildProcess {
 async function settlePipes(pipes: Readable[], killed: boolean): Promise<void> {
   const open = pipes.filter((pipe) => !pipe.readableEnded && !pipe.destroyed);
   if (open.length === 0) return;
-  let timer: NodeJS.Timeout | undefined;
-  const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, DRAIN_GRACE_MS)));
+  let lastDataAt = Date.now();
+  const onData = () => (lastDataAt = Date.now());
+  for (const pipe of open) pipe.on('data', onData);
+  let allClosed = false;
   const closed = Promise.all(
     open.map((pipe) => new Promise<void>((resolve) => pipe.once('close', () => resolve()))),
-  );
-  await Promise.race([closed, grace]);
-  clearTimeout(timer);
+  ).then(() => (allClosed = true));
+  const deadline = Date.now() + MAX_DRAIN_MS;
+  // Output the shell wrote before exiting may still sit in the pipes when the event loop is
+  // busy: wait until the pipes close, or have been quiet for the grace period (a background
+  // job holds them open), checking only after pending reads had their turn (setImmediate).
+  while (!allClosed) {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([closed, new Promise((resolve) => (timer = setTimeout(resolve, DRAIN_GRACE_MS)))]);
+    clearTimeout(timer);
+    await new Promise((resolve) => setImmediate(resolve));
+    if (allClosed || killed) break;
+    if (Date.now() - lastDataAt >= DRAIN_GRACE_MS || Date.now() > deadline) break;
+  }
   for (const pipe of open) {
+    pipe.off('data', onData);
     if (pipe.destroyed) continue;
     if (killed) {
       // Only a process that escaped its group (setsid) can still hold these: let it go.
