@@ -3,7 +3,16 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '**/*.test-d.ts', '**/*.config.ts', 'examples/**', '**/*.mjs'] },
+  {
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      '**/*.test-d.ts',
+      '**/*.config.ts',
+      'examples/**',
+      '**/*.mjs',
+    ],
+  },
   {
     files: ['packages/*/src/**/*.ts'],
     extends: [tseslint.configs.base],

@@ -12,11 +12,18 @@ const aliasesOf = (name) => Object.keys(aliases).filter((alias) => aliases[alias
 const param = (p) => (p.required ? `\`${p.name}\`` : `\`${p.name}\`=${JSON.stringify(p.default)}`);
 
 export function commandsTable() {
-  const lines = ['| Command | Group | Params | Aliases | Notes |', '| --- | --- | --- | --- | --- |'];
+  const lines = [
+    '| Command | Group | Params | Aliases | Notes |',
+    '| --- | --- | --- | --- | --- |',
+  ];
   for (const [name, spec] of Object.entries(commands)) {
     const params = upstreamParamList(name).map(param).join(', ') || '—';
     const notes = `${spec.extension ? '**extension.** ' : ''}${spec.description.replace(/\|/g, '\\|')}`;
-    lines.push(`| \`${name}\` | ${spec.group} | ${params} | ${aliasesOf(name).map((a) => `\`${a}\``).join(', ')} | ${notes} |`);
+    lines.push(
+      `| \`${name}\` | ${spec.group} | ${params} | ${aliasesOf(name)
+        .map((a) => `\`${a}\``)
+        .join(', ')} | ${notes} |`,
+    );
   }
   return lines.join('\n');
 }

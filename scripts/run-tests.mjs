@@ -7,7 +7,15 @@ mkdirSync('.test-results', { recursive: true });
 const report = '.test-results/vitest.json';
 const run = spawnSync(
   'pnpm',
-  ['exec', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)],
+  [
+    'exec',
+    'vitest',
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${report}`,
+    ...process.argv.slice(2),
+  ],
   { stdio: 'inherit' },
 );
 
@@ -23,6 +31,8 @@ try {
   summary = undefined;
 }
 if (summary) {
-  console.log(`\ntests: ${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped`);
+  console.log(
+    `\ntests: ${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped`,
+  );
 }
 process.exit(run.status ?? 1);

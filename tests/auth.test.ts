@@ -29,7 +29,13 @@ beforeAll(async () => {
   service = await startAuthService();
   server = await startServer({
     handlers: countingHandlers(),
-    auth: { mode: 'container', containerName: 'vm1', authBaseUrl: service.baseUrl, remoteCacheTtlMs: 0, maxFailures: 1000 },
+    auth: {
+      mode: 'container',
+      containerName: 'vm1',
+      authBaseUrl: service.baseUrl,
+      remoteCacheTtlMs: 0,
+      maxFailures: 1000,
+    },
   });
 });
 afterAll(async () => {
@@ -74,7 +80,9 @@ describe('/ws handshake (reference §2.3)', () => {
     client.send(auth({ container_name: 'vm1', api_key: 'sk-good' }));
     client.send({ command: 'version' });
     const [authReply, version] = await client.waitFor(2);
-    expect(JSON.stringify(authReply)).toBe('{"success":true,"message":"Authentication successful"}');
+    expect(JSON.stringify(authReply)).toBe(
+      '{"success":true,"message":"Authentication successful"}',
+    );
     expect(version).toMatchObject({ success: true, protocol: 1 });
     expect(await client.request(auth({ container_name: 'vm1', api_key: 'sk-good' }))).toEqual({
       success: true,
@@ -89,15 +97,24 @@ describe('/ws handshake (reference §2.3)', () => {
   it('no command of any name runs as the first frame', async () => {
     const before = handlerCalls;
     for (const command of [...COMMAND_NAMES, ...ALIAS_NAMES]) {
-      const { reply } = await firstFrame(server.url, { command, params: { x: 1, y: 1, text: 'a', path: '/tmp/x' } });
-      expect(reply, command).toEqual({ success: false, error: 'First message must be authentication' });
+      const { reply } = await firstFrame(server.url, {
+        command,
+        params: { x: 1, y: 1, text: 'a', path: '/tmp/x' },
+      });
+      expect(reply, command).toEqual({
+        success: false,
+        error: 'First message must be authentication',
+      });
     }
     expect(handlerCalls).toBe(before);
     expect(service.calls).toHaveLength(0);
   });
 
   it('a container name mismatch is refused without a remote call', async () => {
-    const { reply } = await firstFrame(server.url, auth({ container_name: 'vm2', api_key: 'sk-good' }));
+    const { reply } = await firstFrame(
+      server.url,
+      auth({ container_name: 'vm2', api_key: 'sk-good' }),
+    );
     expect(reply).toEqual({ success: false, error: 'Authentication failed' });
     expect(service.calls).toHaveLength(0);
   });
@@ -109,37 +126,59 @@ describe('/ws handshake (reference §2.3)', () => {
     ['500', 500, 'oops'],
   ])('the remote answering %s means rejected', async (_name, status, body) => {
     service.answerWith(status, body);
-    const { reply } = await firstFrame(server.url, auth({ container_name: 'vm1', api_key: 'sk-good' }));
+    const { reply } = await firstFrame(
+      server.url,
+      auth({ container_name: 'vm1', api_key: 'sk-good' }),
+    );
     expect(reply).toEqual({ success: false, error: 'Authentication failed' });
     expect(service.calls).toHaveLength(1);
   });
 
   it('the remote being down means rejected', async () => {
     const down = await startServer({
-      auth: { mode: 'container', containerName: 'vm1', authBaseUrl: 'http://127.0.0.1:1', remoteTimeoutMs: 1000 },
+      auth: {
+        mode: 'container',
+        containerName: 'vm1',
+        authBaseUrl: 'http://127.0.0.1:1',
+        remoteTimeoutMs: 1000,
+      },
     });
-    const { reply } = await firstFrame(down.url, auth({ container_name: 'vm1', api_key: 'sk-good' }));
+    const { reply } = await firstFrame(
+      down.url,
+      auth({ container_name: 'vm1', api_key: 'sk-good' }),
+    );
     expect(reply).toEqual({ success: false, error: 'Authentication failed' });
     await down.close();
   });
 
   it('URL-encodes the container name', async () => {
-    const odd = await startServer({ auth: { mode: 'container', containerName: 'vm 1&x=2', authBaseUrl: `${service.baseUrl}/` } });
+    const odd = await startServer({
+      auth: { mode: 'container', containerName: 'vm 1&x=2', authBaseUrl: `${service.baseUrl}/` },
+    });
     const client = await RawClient.open(odd.url);
-    expect(await client.request(auth({ container_name: 'vm 1&x=2', api_key: 'sk-good' }))).toMatchObject({ success: true });
+    expect(
+      await client.request(auth({ container_name: 'vm 1&x=2', api_key: 'sk-good' })),
+    ).toMatchObject({ success: true });
     await client.close();
     expect(service.calls[0]!.url).toBe('/api/vm/auth?container_name=vm%201%26x%3D2');
     await odd.close();
   });
 
   it('caches successes briefly, never failures', async () => {
-    const cached = await startServer({ auth: { mode: 'container', containerName: 'vm1', authBaseUrl: service.baseUrl } });
+    const cached = await startServer({
+      auth: { mode: 'container', containerName: 'vm1', authBaseUrl: service.baseUrl },
+    });
     service.answerWith(401, 'no');
-    expect((await firstFrame(cached.url, auth({ container_name: 'vm1', api_key: 'sk-good' }))).reply.success).toBe(false);
+    expect(
+      (await firstFrame(cached.url, auth({ container_name: 'vm1', api_key: 'sk-good' }))).reply
+        .success,
+    ).toBe(false);
     service.acceptKey('sk-good');
     for (let i = 0; i < 3; i++) {
       const client = await RawClient.open(cached.url);
-      expect(await client.request(auth({ container_name: 'vm1', api_key: 'sk-good' }))).toMatchObject({ success: true });
+      expect(
+        await client.request(auth({ container_name: 'vm1', api_key: 'sk-good' })),
+      ).toMatchObject({ success: true });
       await client.close();
     }
     expect(service.calls).toHaveLength(2);
@@ -147,7 +186,10 @@ describe('/ws handshake (reference §2.3)', () => {
   });
 
   it('closes a socket that does not authenticate in time', async () => {
-    const quick = await startServer({ auth: { mode: 'keys', apiKeys: ['k'] }, handshakeTimeoutMs: 200 });
+    const quick = await startServer({
+      auth: { mode: 'keys', apiKeys: ['k'] },
+      handshakeTimeoutMs: 200,
+    });
     const ws = new WebSocket(quick.url);
     const [code] = (await once(ws, 'close')) as [number];
     expect(code).toBe(1008);
@@ -157,7 +199,11 @@ describe('/ws handshake (reference §2.3)', () => {
 
 describe('HTTP auth (reference §2.4)', () => {
   const post = (body: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${server.httpUrl}/cmd`, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body), headers });
+    fetch(`${server.httpUrl}/cmd`, {
+      method: 'POST',
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+      headers,
+    });
 
   it.each([
     [{}, 'Container name required'],
@@ -172,7 +218,10 @@ describe('HTTP auth (reference §2.4)', () => {
   });
 
   it('valid headers run the command', async () => {
-    const res = await post({ command: 'version' }, { 'x-container-name': 'vm1', 'x-api-key': 'sk-good' });
+    const res = await post(
+      { command: 'version' },
+      { 'x-container-name': 'vm1', 'x-api-key': 'sk-good' },
+    );
     expect(res.status).toBe(200);
     expect(await res.text()).toMatch(/^data: \{"success":true/);
   });
@@ -181,7 +230,10 @@ describe('HTTP auth (reference §2.4)', () => {
     expect((await post('{nope')).status).toBe(400);
     expect((await post({})).status).toBe(400);
     expect((await post({ command: 'nosuch' })).status).toBe(401);
-    const authed = await post({ command: 'nosuch' }, { 'x-container-name': 'vm1', 'x-api-key': 'sk-good' });
+    const authed = await post(
+      { command: 'nosuch' },
+      { 'x-container-name': 'vm1', 'x-api-key': 'sk-good' },
+    );
     expect(authed.status).toBe(400);
   });
 
@@ -193,12 +245,20 @@ describe('HTTP auth (reference §2.4)', () => {
 
 describe('rate limiting of failed attempts', () => {
   it('refuses an address after too many failures, on /ws and over HTTP', async () => {
-    const limited = await startServer({ auth: { mode: 'keys', apiKeys: ['right'], maxFailures: 3, failureWindowMs: 60_000 } });
+    const limited = await startServer({
+      auth: { mode: 'keys', apiKeys: ['right'], maxFailures: 3, failureWindowMs: 60_000 },
+    });
     for (let i = 0; i < 3; i++) {
-      const { reply } = await firstFrame(limited.url, auth({ container_name: 'a', api_key: 'wrong' }));
+      const { reply } = await firstFrame(
+        limited.url,
+        auth({ container_name: 'a', api_key: 'wrong' }),
+      );
       expect(reply.error).toBe('Authentication failed');
     }
-    const { reply, code } = await firstFrame(limited.url, auth({ container_name: 'a', api_key: 'right' }));
+    const { reply, code } = await firstFrame(
+      limited.url,
+      auth({ container_name: 'a', api_key: 'right' }),
+    );
     expect(reply.error).toMatch(/^Too many failed authentication attempts; try again in \d+s$/);
     expect(code).toBe(1008);
     const res = await fetch(`${limited.httpUrl}/cmd`, {
@@ -217,16 +277,25 @@ describe('local keys', () => {
     const keyed = await startServer({ auth: { mode: 'keys', apiKeys: ['k-one', 'k-two'] } });
     for (const key of ['k-one', 'k-two']) {
       const client = await RawClient.open(keyed.url);
-      expect(await client.request(auth({ container_name: 'any', api_key: key }))).toMatchObject({ success: true });
+      expect(await client.request(auth({ container_name: 'any', api_key: key }))).toMatchObject({
+        success: true,
+      });
       await client.close();
     }
-    expect((await firstFrame(keyed.url, auth({ container_name: 'any', api_key: 'k-three' }))).reply.success).toBe(false);
+    expect(
+      (await firstFrame(keyed.url, auth({ container_name: 'any', api_key: 'k-three' }))).reply
+        .success,
+    ).toBe(false);
     await keyed.close();
   });
 
   it('also checks the container name when one is configured', async () => {
-    const keyed = await startServer({ auth: { mode: 'keys', apiKeys: ['k'], containerName: 'box' } });
-    expect((await firstFrame(keyed.url, auth({ container_name: 'other', api_key: 'k' }))).reply.success).toBe(false);
+    const keyed = await startServer({
+      auth: { mode: 'keys', apiKeys: ['k'], containerName: 'box' },
+    });
+    expect(
+      (await firstFrame(keyed.url, auth({ container_name: 'other', api_key: 'k' }))).reply.success,
+    ).toBe(false);
     await keyed.close();
   });
 });
@@ -237,12 +306,27 @@ describe('the UNAVAILABLE_WITHOUT_CONTAINER_NAME gate (reference §1.6)', () => 
   it.each([
     [{ UNAVAILABLE_WITHOUT_CONTAINER_NAME: 'yes' }, 503],
     [{ UNAVAILABLE_WITHOUT_CONTAINER_NAME: 'ON' }, 503],
-    [{ UNAVAILABLE_WITHOUT_CONTAINER_NAME: '1', UNAVAILABLE_WITHOUT_CONTAINER_NAME_RESPONSE_STATUS_CODE: '418' }, 418],
-    [{ UNAVAILABLE_WITHOUT_CONTAINER_NAME: 'true', UNAVAILABLE_WITHOUT_CONTAINER_NAME_RESPONSE_STATUS_CODE: 'abc' }, 503],
+    [
+      {
+        UNAVAILABLE_WITHOUT_CONTAINER_NAME: '1',
+        UNAVAILABLE_WITHOUT_CONTAINER_NAME_RESPONSE_STATUS_CODE: '418',
+      },
+      418,
+    ],
+    [
+      {
+        UNAVAILABLE_WITHOUT_CONTAINER_NAME: 'true',
+        UNAVAILABLE_WITHOUT_CONTAINER_NAME_RESPONSE_STATUS_CODE: 'abc',
+      },
+      503,
+    ],
   ])('%j refuses every route with %i', async (env, status) => {
     const gated = await startServer({ env });
     for (const path of ['/status', '/commands', '/cmd']) {
-      const res = await fetch(`${gated.httpUrl}${path}`, path === '/cmd' ? { method: 'POST', body: '{}' } : {});
+      const res = await fetch(
+        `${gated.httpUrl}${path}`,
+        path === '/cmd' ? { method: 'POST', body: '{}' } : {},
+      );
       expect(res.status).toBe(status);
       expect(await res.json()).toMatchObject({ detail });
     }
@@ -264,9 +348,15 @@ describe('the UNAVAILABLE_WITHOUT_CONTAINER_NAME gate (reference §1.6)', () => 
 
   it('is off when CONTAINER_NAME is set (then auth applies)', async () => {
     const env = { UNAVAILABLE_WITHOUT_CONTAINER_NAME: 'yes', CONTAINER_NAME: 'vm1' };
-    const cloud = await startServer({ env, auth: { mode: 'container', containerName: 'vm1', authBaseUrl: service.baseUrl } });
+    const cloud = await startServer({
+      env,
+      auth: { mode: 'container', containerName: 'vm1', authBaseUrl: service.baseUrl },
+    });
     expect((await fetch(`${cloud.httpUrl}/status`)).status).toBe(200);
-    expect((await fetch(`${cloud.httpUrl}/cmd`, { method: 'POST', body: '{"command":"version"}' })).status).toBe(401);
+    expect(
+      (await fetch(`${cloud.httpUrl}/cmd`, { method: 'POST', body: '{"command":"version"}' }))
+        .status,
+    ).toBe(401);
     await cloud.close();
   });
 });
@@ -279,7 +369,11 @@ describe('client authentication', () => {
   });
 
   it('rejects with an AuthenticationError carrying the server message, without the key', async () => {
-    const computer = new Computer({ url: server.url, containerName: 'vm1', apiKey: 'sk-secret-bad' });
+    const computer = new Computer({
+      url: server.url,
+      containerName: 'vm1',
+      apiKey: 'sk-secret-bad',
+    });
     const error = await computer.version().catch((e: unknown) => e);
     expect(AuthenticationError.isInstance(error)).toBe(true);
     expect((error as Error).message).toBe('Authentication failed');
@@ -300,8 +394,12 @@ describe('client authentication', () => {
   });
 
   it('defaults to the cloud URL for a container', () => {
-    expect(new Computer({ containerName: 'box', apiKey: 'k' }).url).toBe('wss://box.containers.cloud.trycua.com:8443/ws');
-    expect(new Computer({ containerName: 'box', apiKey: 'k', host: 'h', port: 9 }).url).toBe('wss://h:9/ws');
+    expect(new Computer({ containerName: 'box', apiKey: 'k' }).url).toBe(
+      'wss://box.containers.cloud.trycua.com:8443/ws',
+    );
+    expect(new Computer({ containerName: 'box', apiKey: 'k', host: 'h', port: 9 }).url).toBe(
+      'wss://h:9/ws',
+    );
   });
 });
 
@@ -309,8 +407,16 @@ describe('the start-up line says which auth mode is on and why', () => {
   it.each([
     [[], {}, /auth off: no CONTAINER_NAME and no API keys/],
     [['--auth', 'none'], { CONTAINER_NAME: 'vm1' }, /auth off \(--auth none\)/],
-    [[], { CONTAINER_NAME: 'vm1' }, /auth on: remote verification at https:\/\/www\.cua\.ai for container vm1 \(CONTAINER_NAME is set\)/],
-    [['--api-key', 'k1', '--api-key', 'k2'], {}, /auth on: 2 local API keys \(API keys are configured\)/],
+    [
+      [],
+      { CONTAINER_NAME: 'vm1' },
+      /auth on: remote verification at https:\/\/www\.cua\.ai for container vm1 \(CONTAINER_NAME is set\)/,
+    ],
+    [
+      ['--api-key', 'k1', '--api-key', 'k2'],
+      {},
+      /auth on: 2 local API keys \(API keys are configured\)/,
+    ],
   ])('%j with %j', async (args, env, line) => {
     const cli = await startCli(['--port', '0', '--log-level', 'silent', ...args], cleanEnv(env));
     expect(cli.output().stdout).toMatch(line);

@@ -185,7 +185,10 @@ describe('the client in a real browser (headless Chromium)', () => {
     const dist = jsFiles(join(CLIENT_DIR, 'dist')).filter((file) => !/node\.(c?js)$/.test(file));
     for (const file of dist.filter((f) => f.endsWith('.js'))) {
       const specifiers = [...readFileSync(file, 'utf8').matchAll(/\bfrom\s*["']([^"']+)["']/g)];
-      expect(specifiers.map((m) => m[1]).filter((s) => !s!.startsWith('./')), file).toEqual([]);
+      expect(
+        specifiers.map((m) => m[1]).filter((s) => !s!.startsWith('./')),
+        file,
+      ).toEqual([]);
     }
   });
 

@@ -8,7 +8,8 @@ describe('computer-server CLI', () => {
   it('--help lists the options', () => {
     const run = spawnSync(process.execPath, [CLI_PATH, '--help'], { encoding: 'utf8' });
     expect(run.status).toBe(0);
-    for (const flag of ['--host', '--port', '--command-timeout', '--log-level']) expect(run.stdout).toContain(flag);
+    for (const flag of ['--host', '--port', '--command-timeout', '--log-level'])
+      expect(run.stdout).toContain(flag);
   });
 
   it('--version prints the package version', () => {
@@ -22,22 +23,27 @@ describe('computer-server CLI', () => {
     expect(run.stderr).toContain('a port 0..65535');
   });
 
-  it.each(['SIGTERM', 'SIGINT'] as const)('--port 0 serves on loopback and exits 0 on %s', async (signal) => {
-    const cli = await startCli(['--port', '0', '--log-level', 'warn']);
-    expect(cli.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/ws$/);
-    const computer = new Computer({ url: cli.url });
-    expect((await computer.version()).protocol).toBe(1);
-    const exited = once(cli.child, 'exit');
-    cli.child.kill(signal);
-    const [code] = (await exited) as [number | null];
-    expect(code).toBe(0);
-    await computer.close();
-  });
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    '--port 0 serves on loopback and exits 0 on %s',
+    async (signal) => {
+      const cli = await startCli(['--port', '0', '--log-level', 'warn']);
+      expect(cli.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/ws$/);
+      const computer = new Computer({ url: cli.url });
+      expect((await computer.version()).protocol).toBe(1);
+      const exited = once(cli.child, 'exit');
+      cli.child.kill(signal);
+      const [code] = (await exited) as [number | null];
+      expect(code).toBe(0);
+      await computer.close();
+    },
+  );
 
   it('fails clearly when the port is taken', async () => {
     const first = await startCli(['--port', '0', '--log-level', 'silent']);
     const port = new URL(first.url).port;
-    const run = spawnSync(process.execPath, [CLI_PATH, '--port', port, '--log-level', 'silent'], { encoding: 'utf8' });
+    const run = spawnSync(process.execPath, [CLI_PATH, '--port', port, '--log-level', 'silent'], {
+      encoding: 'utf8',
+    });
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/EADDRINUSE/);
     first.child.kill('SIGTERM');

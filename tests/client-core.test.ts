@@ -32,7 +32,11 @@ describe('Computer against our server', () => {
   it('computer.version() end to end', async () => {
     const computer = new Computer({ url: server.url });
     const version = await computer.version();
-    expect(version).toEqual({ protocol: 1, package: expect.any(String), features: ['request-id', 'stream'] });
+    expect(version).toEqual({
+      protocol: 1,
+      package: expect.any(String),
+      features: ['request-id', 'stream'],
+    });
     expect(computer.features).toContain('request-id');
     await computer.close();
   });
@@ -49,7 +53,9 @@ describe('Computer against our server', () => {
     const order: string[] = [];
     await Promise.all([
       computer.call('get_screen_size').then((r) => order.push(`size ${r.size.width}`)),
-      computer.call('get_cursor_position').then((r) => order.push(`pos ${r.position.x},${r.position.y}`)),
+      computer
+        .call('get_cursor_position')
+        .then((r) => order.push(`pos ${r.position.x},${r.position.y}`)),
     ]);
     expect(order).toEqual(['pos 3,4', 'size 1280']);
     await computer.close();
@@ -57,18 +63,27 @@ describe('Computer against our server', () => {
 
   it('a failure rejects with a ComputerError carrying the code', async () => {
     const computer = new Computer({ url: server.url });
-    const error = await computer.call('diorama_cmd', { action: 'screenshot' }).catch((e: unknown) => e);
+    const error = await computer
+      .call('diorama_cmd', { action: 'screenshot' })
+      .catch((e: unknown) => e);
     expect(ComputerError.isInstance(error)).toBe(true);
     expect(error).toBeInstanceOf(ComputerError);
     expect(error).toMatchObject({ code: 'unsupported', command: 'diorama_cmd' });
-    const invalid = await computer.call('move_cursor', { x: 1, y: 'no' as unknown as number }).catch((e: unknown) => e);
-    expect(invalid).toMatchObject({ code: 'invalid_params', message: expect.stringContaining('y:') });
+    const invalid = await computer
+      .call('move_cursor', { x: 1, y: 'no' as unknown as number })
+      .catch((e: unknown) => e);
+    expect(invalid).toMatchObject({
+      code: 'invalid_params',
+      message: expect.stringContaining('y:'),
+    });
     await computer.close();
   });
 
   it('a per-call timeout rejects with a TimeoutError and the connection goes on', async () => {
     const computer = new Computer({ url: server.url });
-    const error = await computer.call('get_screen_size', {}, { timeoutMs: 50 }).catch((e: unknown) => e);
+    const error = await computer
+      .call('get_screen_size', {}, { timeoutMs: 50 })
+      .catch((e: unknown) => e);
     expect(TimeoutError.isInstance(error)).toBe(true);
     expect((await computer.version()).protocol).toBe(1);
     await computer.close();
@@ -141,7 +156,9 @@ describe('Computer against an upstream-like server (no ids, strict order)', () =
           get_screen_size: { success: true, size: { width: 1024, height: 768 } },
           get_cursor_position: { success: true, position: { x: 1, y: 2 } },
         };
-        ws.send(JSON.stringify(replies[frame.command] ?? { success: false, error: 'Unknown command' }));
+        ws.send(
+          JSON.stringify(replies[frame.command] ?? { success: false, error: 'Unknown command' }),
+        );
       });
     });
     const { port } = wss.address() as AddressInfo;

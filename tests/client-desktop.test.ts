@@ -40,8 +40,15 @@ describe('Computer on a real desktop', () => {
     expect(png).toMatchObject({ format: 'png', width: 1280, height: 800 });
     expect(png.data).toBeInstanceOf(Uint8Array);
     const meta = await sharp(png.data).metadata();
-    expect({ format: meta.format, width: meta.width, height: meta.height }).toEqual({ format: 'png', width: 1280, height: 800 });
-    const { data } = await sharp(png.data).extract({ left: 2, top: 790, width: 1, height: 1 }).raw().toBuffer({ resolveWithObject: true });
+    expect({ format: meta.format, width: meta.width, height: meta.height }).toEqual({
+      format: 'png',
+      width: 1280,
+      height: 800,
+    });
+    const { data } = await sharp(png.data)
+      .extract({ left: 2, top: 790, width: 1, height: 1 })
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     expect([...data.subarray(0, 3)]).toEqual([0x20, 0x40, 0x80]);
 
     const small = await computer.screenshot({ format: 'jpeg', quality: 70, maxWidth: 640 });
@@ -106,14 +113,21 @@ describe('Computer on a real desktop', () => {
     try {
       const windowId = await findWindow(desktop.display, 'client-window');
       // The window manager lists the window once it manages it, a moment after it appears.
-      const found = await waitFor(async () => {
-        const ids = await computer.getApplicationWindows('CLIENT-WINDOW');
-        return ids.length > 0 ? ids : undefined;
-      }, 5000, 'the managed window');
+      const found = await waitFor(
+        async () => {
+          const ids = await computer.getApplicationWindows('CLIENT-WINDOW');
+          return ids.length > 0 ? ids : undefined;
+        },
+        5000,
+        'the managed window',
+      );
       expect(found).toEqual([Number(windowId)]);
       expect(await computer.getWindowName(Number(windowId))).toBe('client-window');
       const geometry = windowGeometry(desktop.display, windowId);
-      expect(await computer.getWindowSize(windowId)).toEqual({ width: geometry.width, height: geometry.height });
+      expect(await computer.getWindowSize(windowId)).toEqual({
+        width: geometry.width,
+        height: geometry.height,
+      });
       await computer.setWindowPosition(windowId, 300, 200);
       expect(windowGeometry(desktop.display, windowId)).toMatchObject({ x: 300, y: 200 });
       await computer.setWindowSize(windowId, 500, 300);
@@ -124,14 +138,18 @@ describe('Computer on a real desktop', () => {
       expect(await computer.getCurrentWindowId()).toBe(Number(windowId));
       expect(await computer.getDesktopEnvironment()).toBe('openbox');
       await computer.closeWindow(windowId);
-      await waitFor(() => {
-        try {
-          process.kill(pid, 0);
-          return undefined;
-        } catch {
-          return true;
-        }
-      }, 5000, 'xterm to exit');
+      await waitFor(
+        () => {
+          try {
+            process.kill(pid, 0);
+            return undefined;
+          } catch {
+            return true;
+          }
+        },
+        5000,
+        'xterm to exit',
+      );
     } finally {
       try {
         process.kill(pid, 'SIGKILL');

@@ -46,7 +46,11 @@ describe('HTTP transport (POST /cmd)', () => {
     expect(computer.transportKind).toBe('http');
     expect(computer.url).toBe(server.httpUrl);
     const version = await computer.version();
-    expect(version).toEqual({ protocol: 1, package: expect.any(String), features: ['request-id', 'stream'] });
+    expect(version).toEqual({
+      protocol: 1,
+      package: expect.any(String),
+      features: ['request-id', 'stream'],
+    });
     expect(computer.features).toEqual(['request-id', 'stream']);
     expect(computer.state).toBe('open');
     expect(requests).toEqual([

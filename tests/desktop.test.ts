@@ -25,7 +25,9 @@ async function call(command: string, params: Record<string, unknown> = {}) {
 
 async function ok(command: string, params: Record<string, unknown> = {}) {
   const reply = await call(command, params);
-  expect(reply, `${command} ${JSON.stringify(reply).slice(0, 300)}`).toMatchObject({ success: true });
+  expect(reply, `${command} ${JSON.stringify(reply).slice(0, 300)}`).toMatchObject({
+    success: true,
+  });
   return reply;
 }
 
@@ -53,24 +55,35 @@ afterAll(async () => {
 
 describe('screen', () => {
   it('get_screen_size reports the display size', async () => {
-    expect(await ok('get_screen_size')).toEqual({ success: true, size: { width: 1280, height: 800 } });
+    expect(await ok('get_screen_size')).toEqual({
+      success: true,
+      size: { width: 1280, height: 800 },
+    });
   });
 
   it('screenshot shows the real screen, colours in the right order', async () => {
     x(desktop.display, 'xsetroot', ['-solid', '#3366cc']);
-    const term = spawn('xterm', ['-bg', '#ff8000', '-geometry', '20x5+300+300', '-T', 'colour-box'], {
-      env: { ...process.env, DISPLAY: desktop.display },
-      stdio: 'ignore',
-    });
+    const term = spawn(
+      'xterm',
+      ['-bg', '#ff8000', '-geometry', '20x5+300+300', '-T', 'colour-box'],
+      {
+        env: { ...process.env, DISPLAY: desktop.display },
+        stdio: 'ignore',
+      },
+    );
     try {
       const box = windowGeometry(desktop.display, await findWindow(desktop.display, 'colour-box'));
       // Bottom-right inside the xterm, away from its text.
       const inside = { x: box.x + box.width - 5, y: box.y + box.height - 5 };
-      const shot = await waitFor(async () => {
-        const reply = await ok('screenshot');
-        const { rgb } = await pixel(reply, inside.x, inside.y);
-        return rgb[0] === 0xff ? reply : undefined;
-      }, 5000, 'the xterm to be drawn');
+      const shot = await waitFor(
+        async () => {
+          const reply = await ok('screenshot');
+          const { rgb } = await pixel(reply, inside.x, inside.y);
+          return rgb[0] === 0xff ? reply : undefined;
+        },
+        5000,
+        'the xterm to be drawn',
+      );
       expect(shot).toMatchObject({ format: 'png', width: 1280, height: 800, scale: 1 });
       expect((await pixel(shot, 5, 795)).rgb).toEqual([0x33, 0x66, 0xcc]);
       expect((await pixel(shot, inside.x, inside.y)).rgb).toEqual([0xff, 0x80, 0x00]);
@@ -94,7 +107,9 @@ describe('screen', () => {
     expect(half).toMatchObject({ width: 640, height: 400, scale: 0.5 });
     expect((await pixel(half, 0, 0)).width).toBe(640);
     expect((await ok('to_screen_coordinates', { x: 320, y: 200 })).coordinates).toEqual([640, 400]);
-    expect((await ok('to_screenshot_coordinates', { x: 640, y: 400 })).coordinates).toEqual([320, 200]);
+    expect((await ok('to_screenshot_coordinates', { x: 640, y: 400 })).coordinates).toEqual([
+      320, 200,
+    ]);
 
     expect(await ok('screenshot', { max_width: 1000 })).toMatchObject({ width: 1000, height: 625 });
     const outside = await call('screenshot', { region: { x: 1200, y: 0, width: 200, height: 10 } });
@@ -120,7 +135,11 @@ describe('mouse', () => {
       await ok('middle_click', { x: cx, y: cy });
       await ok('double_click', { x: cx, y: cy });
       await ok('click', { x: null, y: null });
-      await waitFor(() => (witness.presses().length >= 6 ? true : undefined), 5000, 'button presses');
+      await waitFor(
+        () => (witness.presses().length >= 6 ? true : undefined),
+        5000,
+        'button presses',
+      );
       expect(witness.presses()).toEqual([1, 3, 2, 1, 1, 1]);
       const press = witness.events().find((e) => e.type === 'ButtonPress')!;
       expect({ x: press.rootX, y: press.rootY }).toEqual({ x: cx, y: cy });
@@ -134,11 +153,15 @@ describe('mouse', () => {
     try {
       await ok('mouse_down', { x: witness.center.x, y: witness.center.y, button: 'right' });
       await ok('mouse_up', { button: 'right' });
-      await waitFor(() => (witness.events().some((e) => e.type === 'ButtonRelease') ? true : undefined));
-      expect(witness.events().filter((e) => /Button/.test(e.type)).map((e) => `${e.type} ${e.button}`)).toEqual([
-        'ButtonPress 3',
-        'ButtonRelease 3',
-      ]);
+      await waitFor(() =>
+        witness.events().some((e) => e.type === 'ButtonRelease') ? true : undefined,
+      );
+      expect(
+        witness
+          .events()
+          .filter((e) => /Button/.test(e.type))
+          .map((e) => `${e.type} ${e.button}`),
+      ).toEqual(['ButtonPress 3', 'ButtonRelease 3']);
     } finally {
       await witness.close();
     }
@@ -148,15 +171,26 @@ describe('mouse', () => {
     const witness = await openEventWindow(desktop.display);
     try {
       const { x: x0, y: y0 } = witness.area;
-      await ok('drag', { path: [[x0 + 20, y0 + 20], [x0 + 150, y0 + 40], [x0 + 250, y0 + 150]], duration: 0.3 });
-      await waitFor(() => (witness.events().some((e) => e.type === 'ButtonRelease') ? true : undefined));
+      await ok('drag', {
+        path: [
+          [x0 + 20, y0 + 20],
+          [x0 + 150, y0 + 40],
+          [x0 + 250, y0 + 150],
+        ],
+        duration: 0.3,
+      });
+      await waitFor(() =>
+        witness.events().some((e) => e.type === 'ButtonRelease') ? true : undefined,
+      );
       const events = witness.events();
       const buttons = events.filter((e) => /Button/.test(e.type));
       expect(buttons.map((e) => e.type)).toEqual(['ButtonPress', 'ButtonRelease']);
       expect(buttons[0]).toMatchObject({ rootX: x0 + 20, rootY: y0 + 20 });
       expect(buttons[1]).toMatchObject({ rootX: x0 + 250, rootY: y0 + 150 });
       const pressAt = events.indexOf(buttons[0]!);
-      const held = events.slice(pressAt + 1, events.indexOf(buttons[1]!)).filter((e) => e.type === 'MotionNotify');
+      const held = events
+        .slice(pressAt + 1, events.indexOf(buttons[1]!))
+        .filter((e) => e.type === 'MotionNotify');
       expect(held.length).toBeGreaterThan(5);
       expect(held.every((e) => ((e.state ?? 0) & 0x100) !== 0)).toBe(true);
       expect(held.some((e) => e.rootX === x0 + 150 && e.rootY === y0 + 40)).toBe(true);
@@ -181,10 +215,14 @@ describe('mouse', () => {
       // openbox's title bar is the 20 pixels above the client area.
       await ok('move_cursor', { x: before.x + 40, y: before.y - 10 });
       await ok('drag_to', { x: before.x + 240, y: before.y + 90, duration: 0.3 });
-      const after = await waitFor(() => {
-        const now = where();
-        return now.x !== before.x ? now : undefined;
-      }, 3000, 'the window to move');
+      const after = await waitFor(
+        () => {
+          const now = where();
+          return now.x !== before.x ? now : undefined;
+        },
+        3000,
+        'the window to move',
+      );
       expect(after).toEqual({ x: before.x + 200, y: before.y + 100 });
     } finally {
       term.kill('SIGKILL');
@@ -217,12 +255,19 @@ describe('clipboard', () => {
   it('set_clipboard is what other X apps paste', async () => {
     const text = 'héllo ✓ 世界 😀\nline 2';
     await ok('set_clipboard', { text });
-    const seen = spawnSync('xclip', ['-selection', 'clipboard', '-o'], { env: env(), encoding: 'utf8', timeout: 5000 });
+    const seen = spawnSync('xclip', ['-selection', 'clipboard', '-o'], {
+      env: env(),
+      encoding: 'utf8',
+      timeout: 5000,
+    });
     expect(seen.stdout).toBe(text);
   });
 
   it('copy_to_clipboard reads what another app copied', async () => {
-    const writer = spawn('xclip', ['-selection', 'clipboard', '-i'], { env: env(), stdio: ['pipe', 'ignore', 'ignore'] });
+    const writer = spawn('xclip', ['-selection', 'clipboard', '-i'], {
+      env: env(),
+      stdio: ['pipe', 'ignore', 'ignore'],
+    });
     writer.stdin.end('from xclip: ñ 漢字');
     await new Promise((resolve) => writer.once('exit', resolve));
     expect((await ok('copy_to_clipboard')).content).toBe('from xclip: ñ 漢字');
@@ -235,10 +280,18 @@ describe('the display going away', () => {
     const ownServer = await startServer({ display: own.display });
     const ownClient = await RawClient.open(ownServer.url);
     try {
-      expect(await ownClient.request({ command: 'get_screen_size' })).toMatchObject({ success: true });
+      expect(await ownClient.request({ command: 'get_screen_size' })).toMatchObject({
+        success: true,
+      });
       process.kill(own.xvfbPid, 'SIGKILL');
       await own.exited;
-      for (const command of ['screenshot', 'get_screen_size', 'move_cursor', 'get_cursor_position', 'copy_to_clipboard']) {
+      for (const command of [
+        'screenshot',
+        'get_screen_size',
+        'move_cursor',
+        'get_cursor_position',
+        'copy_to_clipboard',
+      ]) {
         const reply = await ownClient.request({ command, params: { x: 1, y: 1 } });
         expect(reply, command).toMatchObject({ success: false, code: 'display_unavailable' });
         expect(String(reply.error)).toMatch(new RegExp(own.display));
@@ -247,7 +300,9 @@ describe('the display going away', () => {
 
       const back = await startDesktop({ display: own.display, windowManager: 'none' });
       try {
-        expect(await ownClient.request({ command: 'screenshot', params: { format: 'jpeg' } })).toMatchObject({ success: true });
+        expect(
+          await ownClient.request({ command: 'screenshot', params: { format: 'jpeg' } }),
+        ).toMatchObject({ success: true });
         await ownClient.request({ command: 'move_cursor', params: { x: 7, y: 9 } });
         expect(pointerPosition(back.display)).toEqual({ x: 7, y: 9 });
       } finally {

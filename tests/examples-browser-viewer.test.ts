@@ -88,10 +88,14 @@ describe('examples/browser-viewer in headless Chromium', () => {
     page = await browser.newPage({ viewport: { width: 1000, height: 800 } });
     page.on('pageerror', (error) => pageErrors.push(String(error)));
     await page.goto(`${viewer.match[1]}/?server=${encodeURIComponent(server.url)}`);
-    await page.waitForFunction(() => {
-      const img = document.getElementById('screen') as HTMLImageElement | null;
-      return img !== null && img.naturalWidth > 0 && Number(img.dataset.frames ?? 0) >= 1;
-    }, undefined, { timeout: 15_000 });
+    await page.waitForFunction(
+      () => {
+        const img = document.getElementById('screen') as HTMLImageElement | null;
+        return img !== null && img.naturalWidth > 0 && Number(img.dataset.frames ?? 0) >= 1;
+      },
+      undefined,
+      { timeout: 15_000 },
+    );
 
     // The frame is the desktop: the root colour near the bottom-right corner (JPEG, so nearly).
     const corner = { x: 1270, y: 790 };
@@ -118,10 +122,16 @@ describe('examples/browser-viewer in headless Chromium', () => {
       y: ((onPage.y - shown.top) * SCREEN.height) / shown.height,
     };
     await page.mouse.click(onPage.x, onPage.y);
-    const pointer = await waitFor(() => {
-      const at = pointerPosition(desktop.display);
-      return Math.abs(at.x - expected.x) <= 2 && Math.abs(at.y - expected.y) <= 2 ? at : undefined;
-    }, 5000, `the pointer at ${JSON.stringify(expected)}`);
+    const pointer = await waitFor(
+      () => {
+        const at = pointerPosition(desktop.display);
+        return Math.abs(at.x - expected.x) <= 2 && Math.abs(at.y - expected.y) <= 2
+          ? at
+          : undefined;
+      },
+      5000,
+      `the pointer at ${JSON.stringify(expected)}`,
+    );
     await page.waitForFunction(() =>
       /^Clicked at \d+,\d+\.$/.test(document.getElementById('status')!.textContent ?? ''),
     );

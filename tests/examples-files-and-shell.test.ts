@@ -37,9 +37,14 @@ async function roundTrip(input: Buffer) {
   const inputPath = join(dir, `input-${input.length}.txt`);
   const outputPath = join(dir, `result-${input.length}.txt`);
   writeFileSync(inputPath, input);
-  const run = await runExample(SCRIPT, [inputPath, outputPath], { CUA_URL: server.url }, {
-    timeoutMs: 40_000,
-  });
+  const run = await runExample(
+    SCRIPT,
+    [inputPath, outputPath],
+    { CUA_URL: server.url },
+    {
+      timeoutMs: 40_000,
+    },
+  );
   expect(run.stderr).toBe('');
   expect(run.code).toBe(0);
 

@@ -1,6 +1,11 @@
 import type { RunningServer } from '@cua/computer-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openRecordingTerminal, startDesktop, type RecordingTerminal, type VirtualDisplay } from './helpers/desktop.js';
+import {
+  openRecordingTerminal,
+  startDesktop,
+  type RecordingTerminal,
+  type VirtualDisplay,
+} from './helpers/desktop.js';
 import { RawClient, startServer } from './helpers/server.js';
 
 let desktop: VirtualDisplay;
@@ -78,12 +83,16 @@ describe('keys', () => {
   });
 
   it('an unknown key is refused, naming it, and nothing is typed', async () => {
-    expect(await client.request({ command: 'press_key', params: { key: 'pagedownn' } })).toMatchObject({
+    expect(
+      await client.request({ command: 'press_key', params: { key: 'pagedownn' } }),
+    ).toMatchObject({
       success: false,
       code: 'invalid_params',
       error: expect.stringContaining('Unknown key: pagedownn'),
     });
-    expect(await client.request({ command: 'hotkey', params: { keys: ['ctrl', 'nokey'] } })).toMatchObject({
+    expect(
+      await client.request({ command: 'hotkey', params: { keys: ['ctrl', 'nokey'] } }),
+    ).toMatchObject({
       success: false,
       error: expect.stringContaining('Unknown key in hotkey: nokey'),
     });
@@ -97,7 +106,10 @@ describe('one global input queue', () => {
     const second = 'b'.repeat(300);
     try {
       const bytes = await typed(async () => {
-        await Promise.all([ok('type_text', { text: first }), ok('type_text', { text: second }, other)]);
+        await Promise.all([
+          ok('type_text', { text: first }),
+          ok('type_text', { text: second }, other),
+        ]);
       }, 600);
       const text = bytes.toString();
       expect([first + second, second + first]).toContain(text);

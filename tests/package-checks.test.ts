@@ -11,15 +11,30 @@ describe.each(['protocol', 'server', 'client'])('@cua/computer-%s as published',
   const dir = join(ROOT, 'packages', name);
 
   it('passes publint and @arethetypeswrong/cli', () => {
-    const run = spawnSync(PNPM, ['run', 'check:package'], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+    const run = spawnSync(PNPM, ['run', 'check:package'], {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
     expect(run.stdout).toContain('All good');
     expect(run.stdout).not.toMatch(/🔴|❌|Problems found/);
   }, 150_000);
 
   it('carries the metadata users look at', () => {
-    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Record<string, unknown>;
-    for (const field of ['description', 'keywords', 'license', 'repository', 'engines', 'exports', 'files']) {
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    for (const field of [
+      'description',
+      'keywords',
+      'license',
+      'repository',
+      'engines',
+      'exports',
+      'files',
+    ]) {
       expect(pkg[field], field).toBeTruthy();
     }
     expect(pkg.engines).toEqual({ node: '>=20' });

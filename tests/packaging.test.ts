@@ -14,17 +14,27 @@ const PACKAGES = ['protocol', 'server', 'client'] as const;
 const MINUTES = 60_000;
 
 let work: string;
-const tarballs: Record<(typeof PACKAGES)[number], string> = { protocol: '', server: '', client: '' };
+const tarballs: Record<(typeof PACKAGES)[number], string> = {
+  protocol: '',
+  server: '',
+  client: '',
+};
 
 function run(command: string, args: string[], cwd: string, timeoutMs = 5 * MINUTES): string {
   const result = spawnSync(command, args, {
     cwd,
-    env: cleanEnv({ npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' }),
+    env: cleanEnv({
+      npm_config_audit: 'false',
+      npm_config_fund: 'false',
+      npm_config_update_notifier: 'false',
+    }),
     encoding: 'utf8',
     timeout: timeoutMs,
   });
   if (result.status !== 0) {
-    throw new Error(`${command} ${args.join(' ')} failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
+    throw new Error(
+      `${command} ${args.join(' ')} failed (${result.status}):\n${result.stdout}\n${result.stderr}`,
+    );
   }
   return result.stdout;
 }
@@ -44,7 +54,11 @@ beforeAll(() => {
   mkdirSync(out);
   for (const name of PACKAGES) {
     // pnpm pack turns workspace:* into the real version numbers, as publishing does.
-    run(join(ROOT, '.tools/node_modules/.bin/pnpm'), ['pack', '--pack-destination', out], join(ROOT, 'packages', name));
+    run(
+      join(ROOT, '.tools/node_modules/.bin/pnpm'),
+      ['pack', '--pack-destination', out],
+      join(ROOT, 'packages', name),
+    );
   }
   for (const file of readdirSync(out)) {
     const name = PACKAGES.find((p) => file.startsWith(`cua-computer-${p}-`));
@@ -57,57 +71,77 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 describe('packed tarballs', () => {
   it('contain only what users need', () => {
     for (const name of PACKAGES) {
-      const list = execFileSync('tar', ['-tzf', tarballs[name]], { encoding: 'utf8' }).split('\n').filter(Boolean);
+      const list = execFileSync('tar', ['-tzf', tarballs[name]], { encoding: 'utf8' })
+        .split('\n')
+        .filter(Boolean);
       expect(list, name).toContain('package/package.json');
       expect(list, name).toContain('package/README.md');
-      expect(list.filter((f) => !/^package\/(dist\/|package\.json$|README\.md$|LICENSE$|CHANGELOG\.md$)/.test(f)), name).toEqual([]);
-      expect(list.some((f) => f.endsWith('.test.js') || f.includes('/src/')), name).toBe(false);
+      expect(
+        list.filter(
+          (f) => !/^package\/(dist\/|package\.json$|README\.md$|LICENSE$|CHANGELOG\.md$)/.test(f),
+        ),
+        name,
+      ).toEqual([]);
+      expect(
+        list.some((f) => f.endsWith('.test.js') || f.includes('/src/')),
+        name,
+      ).toBe(false);
     }
   });
 
   let serverDir: string;
 
-  it('the server runs from an empty folder: --help, --version, and it serves /ws', async () => {
-    serverDir = project('server-user', 'commonjs', [tarballs.protocol, tarballs.server]);
-    const bin = join(serverDir, 'node_modules/.bin/computer-server');
-    expect(run(bin, ['--help'], serverDir)).toContain('--port');
-    expect(run(bin, ['--version'], serverDir).trim()).toMatch(/^\d+\.\d+\.\d+/);
+  it(
+    'the server runs from an empty folder: --help, --version, and it serves /ws',
+    async () => {
+      serverDir = project('server-user', 'commonjs', [tarballs.protocol, tarballs.server]);
+      const bin = join(serverDir, 'node_modules/.bin/computer-server');
+      expect(run(bin, ['--help'], serverDir)).toContain('--port');
+      expect(run(bin, ['--version'], serverDir).trim()).toMatch(/^\d+\.\d+\.\d+/);
 
-    const child = spawn(bin, ['--port', '0', '--auth', 'none', '--log-level', 'silent'], { cwd: serverDir, env: cleanEnv() });
-    try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        child.stdout!.on('data', (chunk: Buffer) => {
-          out += chunk.toString();
-          const match = /listening on (ws:\/\/\S+)/.exec(out);
-          if (match) resolve(match[1]!);
-        });
-        child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+      const child = spawn(bin, ['--port', '0', '--auth', 'none', '--log-level', 'silent'], {
+        cwd: serverDir,
+        env: cleanEnv(),
       });
+      try {
+        const url = await new Promise<string>((resolve, reject) => {
+          let out = '';
+          child.stdout!.on('data', (chunk: Buffer) => {
+            out += chunk.toString();
+            const match = /listening on (ws:\/\/\S+)/.exec(out);
+            if (match) resolve(match[1]!);
+          });
+          child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+        });
 
-      // Fresh ESM and CommonJS consumers of the client tarball, talking to the packed server.
-      const esm = project('client-esm', 'module', [tarballs.protocol, tarballs.client]);
-      writeFileSync(
-        join(esm, 'main.js'),
-        `import { Computer, ComputerError } from '@cua/computer-client';\n` +
-          `const c = new Computer({ url: process.argv[2] });\n` +
-          `const v = await c.version();\n` +
-          `console.log(JSON.stringify({ protocol: v.protocol, isClass: typeof ComputerError === 'function' }));\n` +
-          `await c.close();\n`,
-      );
-      expect(JSON.parse(run('node', ['main.js', url], esm))).toEqual({ protocol: 1, isClass: true });
+        // Fresh ESM and CommonJS consumers of the client tarball, talking to the packed server.
+        const esm = project('client-esm', 'module', [tarballs.protocol, tarballs.client]);
+        writeFileSync(
+          join(esm, 'main.js'),
+          `import { Computer, ComputerError } from '@cua/computer-client';\n` +
+            `const c = new Computer({ url: process.argv[2] });\n` +
+            `const v = await c.version();\n` +
+            `console.log(JSON.stringify({ protocol: v.protocol, isClass: typeof ComputerError === 'function' }));\n` +
+            `await c.close();\n`,
+        );
+        expect(JSON.parse(run('node', ['main.js', url], esm))).toEqual({
+          protocol: 1,
+          isClass: true,
+        });
 
-      const cjs = project('client-cjs', 'commonjs', [tarballs.protocol, tarballs.client]);
-      writeFileSync(
-        join(cjs, 'main.js'),
-        `const { Computer } = require('@cua/computer-client');\n` +
-          `const c = new Computer({ url: process.argv[2] });\n` +
-          `c.version().then(async (v) => { console.log(v.protocol); await c.close(); });\n`,
-      );
-      expect(run('node', ['main.js', url], cjs).trim()).toBe('1');
-    } finally {
-      child.kill('SIGTERM');
-      await once(child, 'exit');
-    }
-  }, 10 * MINUTES);
+        const cjs = project('client-cjs', 'commonjs', [tarballs.protocol, tarballs.client]);
+        writeFileSync(
+          join(cjs, 'main.js'),
+          `const { Computer } = require('@cua/computer-client');\n` +
+            `const c = new Computer({ url: process.argv[2] });\n` +
+            `c.version().then(async (v) => { console.log(v.protocol); await c.close(); });\n`,
+        );
+        expect(run('node', ['main.js', url], cjs).trim()).toBe('1');
+      } finally {
+        child.kill('SIGTERM');
+        await once(child, 'exit');
+      }
+    },
+    10 * MINUTES,
+  );
 });

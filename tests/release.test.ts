@@ -9,7 +9,8 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 function run(command: string, args: string[], cwd: string) {
   const result = spawnSync(command, args, { cwd, encoding: 'utf8', timeout: 120_000 });
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')}:\n${result.stdout}\n${result.stderr}`);
+  if (result.status !== 0)
+    throw new Error(`${command} ${args.join(' ')}:\n${result.stdout}\n${result.stderr}`);
   return result.stdout;
 }
 
@@ -23,11 +24,20 @@ describe('docs and release flow', () => {
     try {
       // A clone holds exactly what is committed, as a release job would see it.
       run('git', ['clone', '--quiet', '--depth', '1', `file://${ROOT}`, copy], ROOT);
-      const pending = run('node', [join(ROOT, 'node_modules/@changesets/cli/bin.js'), 'status', '--verbose'], copy);
+      const pending = run(
+        'node',
+        [join(ROOT, 'node_modules/@changesets/cli/bin.js'), 'status', '--verbose'],
+        copy,
+      );
       expect(pending).toMatch(/@cua\/computer-server/);
       run('node', [join(ROOT, 'node_modules/@changesets/cli/bin.js'), 'version'], copy);
       const versions = ['protocol', 'server', 'client'].map(
-        (name) => (JSON.parse(readFileSync(join(copy, 'packages', name, 'package.json'), 'utf8')) as { version: string }).version,
+        (name) =>
+          (
+            JSON.parse(readFileSync(join(copy, 'packages', name, 'package.json'), 'utf8')) as {
+              version: string;
+            }
+          ).version,
       );
       expect(new Set(versions).size).toBe(1);
       expect(versions[0]).not.toBe('0.1.0');

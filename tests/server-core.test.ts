@@ -34,13 +34,38 @@ describe('/ws malformed input (reference §1.2): a failure each, socket stays us
     ['JSON null', 'null', 'invalid_request', /JSON object/],
     ['command missing', '{"params":{}}', 'invalid_request', /Missing "command"/],
     ['command not a string', '{"command":5}', 'invalid_request', /Missing "command"/],
-    ['params null', '{"command":"version","params":null}', 'invalid_request', /params must be an object, not null/],
+    [
+      'params null',
+      '{"command":"version","params":null}',
+      'invalid_request',
+      /params must be an object, not null/,
+    ],
     ['params a list', '{"command":"version","params":[1]}', 'invalid_request', /not an array/],
     ['unknown command', '{"command":"nosuch"}', 'unknown_command', /^Unknown command: nosuch$/],
-    ['unknown command, near names', '{"command":"scr"}', 'unknown_command', /^Unknown command: scr\. Did you mean: scroll, scroll_down/],
-    ['required param missing', '{"command":"move_cursor","params":{"x":1}}', 'invalid_params', /^Invalid params for move_cursor: y: required$/],
-    ['wrong type', '{"command":"move_cursor","params":{"x":"1","y":2}}', 'invalid_params', /x: Invalid input: expected number, received string/],
-    ['binary frame', Buffer.from('{"command":"version"}'), 'invalid_request', /Binary frames are not supported/],
+    [
+      'unknown command, near names',
+      '{"command":"scr"}',
+      'unknown_command',
+      /^Unknown command: scr\. Did you mean: scroll, scroll_down/,
+    ],
+    [
+      'required param missing',
+      '{"command":"move_cursor","params":{"x":1}}',
+      'invalid_params',
+      /^Invalid params for move_cursor: y: required$/,
+    ],
+    [
+      'wrong type',
+      '{"command":"move_cursor","params":{"x":"1","y":2}}',
+      'invalid_params',
+      /x: Invalid input: expected number, received string/,
+    ],
+    [
+      'binary frame',
+      Buffer.from('{"command":"version"}'),
+      'invalid_request',
+      /Binary frames are not supported/,
+    ],
   ];
 
   it.each(cases)('%s', async (_name, frame, code, error) => {
@@ -49,7 +74,10 @@ describe('/ws malformed input (reference §1.2): a failure each, socket stays us
       const reply = await client.request(frame);
       expect(reply).toMatchObject({ success: false, code });
       expect(reply.error).toMatch(error);
-      expect(await client.request({ command: 'version' })).toMatchObject({ success: true, protocol: 1 });
+      expect(await client.request({ command: 'version' })).toMatchObject({
+        success: true,
+        protocol: 1,
+      });
     } finally {
       await client.close();
     }
@@ -58,13 +86,19 @@ describe('/ws malformed input (reference §1.2): a failure each, socket stays us
   it('a bad id is refused without echoing it', async () => {
     const client = await RawClient.open(server.url);
     const reply = await client.request({ command: 'version', id: { nested: true } });
-    expect(reply).toEqual({ success: false, error: expect.stringMatching(/^id must be/), code: 'invalid_request' });
+    expect(reply).toEqual({
+      success: false,
+      error: expect.stringMatching(/^id must be/),
+      code: 'invalid_request',
+    });
     await client.close();
   });
 
   it('a handler that fails reports its code, and the socket goes on', async () => {
     const client = await RawClient.open(server.url);
-    expect(await client.request({ command: 'diorama_cmd', params: { action: 'screenshot' } })).toMatchObject({
+    expect(
+      await client.request({ command: 'diorama_cmd', params: { action: 'screenshot' } }),
+    ).toMatchObject({
       success: false,
       error: expect.stringMatching(/^diorama_cmd is not supported/),
       code: 'unsupported',
@@ -76,7 +110,11 @@ describe('/ws malformed input (reference §1.2): a failure each, socket stays us
   it('a command past the server timeout gets code timeout', async () => {
     const client = await RawClient.open(server.url);
     const reply = await client.request({ command: 'copy_to_clipboard' });
-    expect(reply).toEqual({ success: false, error: 'copy_to_clipboard did not finish within 1.5s', code: 'timeout' });
+    expect(reply).toEqual({
+      success: false,
+      error: 'copy_to_clipboard did not finish within 1.5s',
+      code: 'timeout',
+    });
     expect(await client.request({ command: 'version' })).toMatchObject({ success: true });
     await client.close();
   });
@@ -84,7 +122,9 @@ describe('/ws malformed input (reference §1.2): a failure each, socket stays us
   it('a frame above 16 MiB closes that socket with 1009, and the server lives', async () => {
     const client = await RawClient.open(server.url);
     const closed = once(client.ws, 'close');
-    client.send(JSON.stringify({ command: 'type_text', params: { text: 'x'.repeat(17 * 1024 * 1024) } }));
+    client.send(
+      JSON.stringify({ command: 'type_text', params: { text: 'x'.repeat(17 * 1024 * 1024) } }),
+    );
     const [code] = (await closed) as [number];
     expect(code).toBe(1009);
     const other = await RawClient.open(server.url);
@@ -94,7 +134,10 @@ describe('/ws malformed input (reference §1.2): a failure each, socket stays us
 
   it('accepts a frame just under 16 MiB', async () => {
     const client = await RawClient.open(server.url);
-    const reply = await client.request({ command: 'version', params: { pad: 'x'.repeat(15 * 1024 * 1024) } });
+    const reply = await client.request({
+      command: 'version',
+      params: { pad: 'x'.repeat(15 * 1024 * 1024) },
+    });
     expect(reply).toMatchObject({ success: true });
     await client.close();
   });
@@ -140,19 +183,30 @@ describe('/ws ordering and request ids (architecture §4)', () => {
 
   it('with ids: failures echo the id too', async () => {
     const client = await RawClient.open(server.url);
-    expect(await client.request({ command: 'nosuch', id: 'x1' })).toMatchObject({ success: false, id: 'x1', code: 'unknown_command' });
-    expect(await client.request({ command: 'version', params: null, id: 9 })).toMatchObject({ success: false, id: 9, code: 'invalid_request' });
+    expect(await client.request({ command: 'nosuch', id: 'x1' })).toMatchObject({
+      success: false,
+      id: 'x1',
+      code: 'unknown_command',
+    });
+    expect(await client.request({ command: 'version', params: null, id: 9 })).toMatchObject({
+      success: false,
+      id: 9,
+      code: 'invalid_request',
+    });
     await client.close();
   });
 
   it('many pipelined requests with ids each get exactly one reply', async () => {
     const client = await RawClient.open(server.url);
     const n = 500;
-    for (let i = 0; i < n; i++) client.send({ command: i % 2 ? 'version' : 'get_cursor_position', id: i });
+    for (let i = 0; i < n; i++)
+      client.send({ command: i % 2 ? 'version' : 'get_cursor_position', id: i });
     const replies = await client.waitFor(n);
     expect(new Set(replies.map((r) => r.id)).size).toBe(n);
     for (const reply of replies) {
-      expect(reply).toMatchObject(Number(reply.id) % 2 ? { protocol: 1 } : { position: { x: 7, y: 8 } });
+      expect(reply).toMatchObject(
+        Number(reply.id) % 2 ? { protocol: 1 } : { position: { x: 7, y: 8 } },
+      );
     }
     await client.close();
   });
@@ -199,7 +253,10 @@ describe('/ws commands', () => {
   it('answers authenticate with success when auth is off (reference §2.3)', async () => {
     const client = await RawClient.open(server.url);
     expect(
-      await client.request({ command: 'authenticate', params: { container_name: 'x', api_key: 'y' } }),
+      await client.request({
+        command: 'authenticate',
+        params: { container_name: 'x', api_key: 'y' },
+      }),
     ).toEqual({ success: true, message: 'Authentication successful' });
     await client.close();
   });
@@ -216,7 +273,9 @@ describe('HTTP', () => {
     fetch(`${server.httpUrl}/cmd`, { method: 'POST', body, headers });
 
   it('POST /cmd answers with exactly one data: event in text/plain', async () => {
-    const res = await post(JSON.stringify({ command: 'version' }), { 'content-type': 'application/json' });
+    const res = await post(JSON.stringify({ command: 'version' }), {
+      'content-type': 'application/json',
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8');
     const body = await res.text();
@@ -224,7 +283,10 @@ describe('HTTP', () => {
     expect(body.endsWith('\n\n')).toBe(true);
     expect(body.match(/data: /g)).toHaveLength(1);
     // The Python client's rule: strip, drop "data: ", parse the rest as one JSON document.
-    expect(JSON.parse(body.trim().slice('data: '.length))).toMatchObject({ success: true, protocol: 1 });
+    expect(JSON.parse(body.trim().slice('data: '.length))).toMatchObject({
+      success: true,
+      protocol: 1,
+    });
   });
 
   it('POST /cmd: command failures are HTTP 200 with success false', async () => {
@@ -239,7 +301,11 @@ describe('HTTP', () => {
 
   it('POST /cmd echoes a request id', async () => {
     const res = await post(JSON.stringify({ command: 'get_cursor_position', id: 'abc' }));
-    expect(JSON.parse((await res.text()).slice(6))).toEqual({ success: true, id: 'abc', position: { x: 7, y: 8 } });
+    expect(JSON.parse((await res.text()).slice(6))).toEqual({
+      success: true,
+      id: 'abc',
+      position: { x: 7, y: 8 },
+    });
   });
 
   it.each([
@@ -266,11 +332,20 @@ describe('HTTP', () => {
   it('GET /commands lists the registry in upstream shape', async () => {
     const res = await fetch(`${server.httpUrl}/commands`);
     const body = (await res.json()) as {
-      commands: Record<string, { params: unknown[]; aliases?: string[]; schema: { params: unknown } }>;
+      commands: Record<
+        string,
+        { params: unknown[]; aliases?: string[]; schema: { params: unknown } }
+      >;
       aliases: Record<string, string>;
     };
     const names = Object.keys(body.commands);
-    expect(names.slice(0, 5)).toEqual(['version', 'diorama_cmd', 'get_accessibility_tree', 'find_element', 'run_command']);
+    expect(names.slice(0, 5)).toEqual([
+      'version',
+      'diorama_cmd',
+      'get_accessibility_tree',
+      'find_element',
+      'run_command',
+    ]);
     expect(names).toHaveLength(57);
     expect(body.commands.version!.params).toEqual([]);
     expect(body.commands.run_command).toMatchObject({
@@ -281,9 +356,17 @@ describe('HTTP', () => {
       ],
       aliases: ['shell', 'exec'],
     });
-    expect(body.commands.drag_to!.params).toContainEqual({ name: 'duration', required: false, default: 0.5 });
+    expect(body.commands.drag_to!.params).toContainEqual({
+      name: 'duration',
+      required: false,
+      default: 0.5,
+    });
     expect(body.commands.screenshot!.schema.params).toMatchObject({ type: 'object' });
-    expect(body.aliases).toMatchObject({ type: 'type_text', key: 'press_key', rmdir: 'delete_dir' });
+    expect(body.aliases).toMatchObject({
+      type: 'type_text',
+      key: 'press_key',
+      rmdir: 'delete_dir',
+    });
   });
 
   it('unknown routes are 404 and wrong methods 405', async () => {

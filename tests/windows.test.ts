@@ -5,7 +5,13 @@ import path from 'node:path';
 import { deflateSync } from 'node:zlib';
 import type { RunningServer } from '@cua/computer-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDesktop, waitFor, windowGeometry, x, type VirtualDisplay } from './helpers/desktop.js';
+import {
+  startDesktop,
+  waitFor,
+  windowGeometry,
+  x,
+  type VirtualDisplay,
+} from './helpers/desktop.js';
 import { RawClient, startServer } from './helpers/server.js';
 
 /** Window managers and terminals are quick, but a loaded CI machine is not. */

@@ -26,9 +26,7 @@ function hotkeyOf(spec: string): NormalizedKey[] {
 }
 
 // Enough distinct characters off the US keymap (> 19 spare keycodes) to force LRU rebinding.
-const NON_ASCII = [
-  ...'éüñßàçøåæœ€£¥§±×÷¿¡αβγδλπΩЖЯщыё世界日本語한글😀🚀✓→∞♥',
-] as const;
+const NON_ASCII = [...'éüñßàçøåæœ€£¥§±×÷¿¡αβγδλπΩЖЯщыё世界日本語한글😀🚀✓→∞♥'] as const;
 
 function mixedText(length: number): string {
   const words = ['The', 'quick', 'fox', '@#$%', 'jumps', '{x:1}', 'over', "it's", 'the', 'lazy'];
@@ -235,8 +233,10 @@ describe('X11Keyboard on a real display', () => {
       const elapsedMs = performance.now() - startedAt - 150;
       expect(got.equals(want)).toBe(true);
       const rate = Math.round((codePoints(text) / elapsedMs) * 1000);
-      console.log(`[x11-keyboard] ${label}: ${codePoints(text)} chars in ${elapsedMs.toFixed(0)} ms`
-        + ` = ${rate} chars/s (until every byte arrived)`);
+      console.log(
+        `[x11-keyboard] ${label}: ${codePoints(text)} chars in ${elapsedMs.toFixed(0)} ms` +
+          ` = ${rate} chars/s (until every byte arrived)`,
+      );
     }
   }, 90_000);
 

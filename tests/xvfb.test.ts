@@ -1,5 +1,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { openRecordingTerminal, pointerPosition, startDesktop, x, type VirtualDisplay } from './helpers/desktop.js';
+import {
+  openRecordingTerminal,
+  pointerPosition,
+  startDesktop,
+  x,
+  type VirtualDisplay,
+} from './helpers/desktop.js';
 
 describe('virtual display (Xvfb + openbox)', () => {
   const displays: VirtualDisplay[] = [];

@@ -12,7 +12,7 @@ export function decodePng(bytes) {
   let height = 0;
   let channels = 0;
   const idat = [];
-  for (let pos = 8; pos + 8 <= buf.length; ) {
+  for (let pos = 8; pos + 8 <= buf.length;) {
     const length = buf.readUInt32BE(pos);
     const type = buf.toString('latin1', pos + 4, pos + 8);
     const body = buf.subarray(pos + 8, pos + 8 + length);

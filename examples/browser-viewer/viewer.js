@@ -16,8 +16,7 @@ let connected = '';
 // The scale of the frame on screen (image pixels per screen pixel), for mapping clicks.
 let shownScale = 1;
 
-$('server').value =
-  new URLSearchParams(location.search).get('server') ?? 'ws://127.0.0.1:8000/ws';
+$('server').value = new URLSearchParams(location.search).get('server') ?? 'ws://127.0.0.1:8000/ws';
 
 $('connect-form').addEventListener('submit', (event) => {
   event.preventDefault();
@@ -36,8 +35,10 @@ async function connect(url) {
     status(connected);
   } catch (error) {
     // A refused origin looks like a closed socket: say what usually causes it.
-    status(`Could not connect to ${url}: ${error.message}. Is the server running with ` +
-      `--allow-origin ${location.origin}?`);
+    status(
+      `Could not connect to ${url}: ${error.message}. Is the server running with ` +
+        `--allow-origin ${location.origin}?`,
+    );
     if (mine === session) {
       await computer.close();
       computer = undefined;

@@ -12,7 +12,10 @@ import WebSocket from 'ws';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const CLI = join(ROOT, 'packages/server/dist/cli.js');
-const report = { machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, results: {} };
+const report = {
+  machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
+  results: {},
+};
 const rows = [];
 
 const quantile = (values, q) => {
@@ -31,7 +34,7 @@ async function busyWallpaper(path) {
   const height = 800;
   const data = Buffer.alloc(width * height * 3);
   let seed = 42;
-  const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const i = (y * width + x) * 3;
@@ -43,12 +46,20 @@ async function busyWallpaper(path) {
       data[i + 2] = Math.max(0, Math.min(255, 120 + wave - ring + noise));
     }
   }
-  await sharp(data, { raw: { width, height, channels: 3 } }).png().toFile(path);
+  await sharp(data, { raw: { width, height, channels: 3 } })
+    .png()
+    .toFile(path);
 }
 
 function rssKb(pid) {
   let total = 0;
-  const pids = [pid, ...spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map(Number)];
+  const pids = [
+    pid,
+    ...spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' })
+      .stdout.split('\n')
+      .filter(Boolean)
+      .map(Number),
+  ];
   for (const p of pids) {
     try {
       total += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))[1]);
@@ -111,12 +122,18 @@ class Client {
 const display = await startVirtualDisplay({ width: 1280, height: 800 });
 const wallpaper = join(tmpdir(), 'cua-bench-wallpaper.png');
 await busyWallpaper(wallpaper);
-spawnSync('xwallpaper', ['--zoom', wallpaper], { env: { ...process.env, DISPLAY: display.display } });
+spawnSync('xwallpaper', ['--zoom', wallpaper], {
+  env: { ...process.env, DISPLAY: display.display },
+});
 
 const started = performance.now();
-const server = spawn(process.execPath, [CLI, '--port', '0', '--auth', 'none', '--display', display.display, '--log-level', 'warn'], {
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
+const server = spawn(
+  process.execPath,
+  [CLI, '--port', '0', '--auth', 'none', '--display', display.display, '--log-level', 'warn'],
+  {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  },
+);
 const url = await new Promise((resolve) => {
   let out = '';
   server.stdout.on('data', (chunk) => {
@@ -137,16 +154,30 @@ try {
   let { times } = await a.timed(3000, 'version');
   record('version p50 (serial)', ms(quantile(times, 0.5)), 'ms', '≤ 0.2 ms [0.27]');
   record('version p95 (serial)', ms(quantile(times, 0.95)), 'ms');
-  record('version serial calls/s', Math.round(1000 / (times.reduce((s, t) => s + t, 0) / times.length)), '/s');
+  record(
+    'version serial calls/s',
+    Math.round(1000 / (times.reduce((s, t) => s + t, 0) / times.length)),
+    '/s',
+  );
 
   let t = performance.now();
   await Promise.all(Array.from({ length: 10_000 }, (_, i) => a.callWithId(i, 'version')));
-  record('version pipelined with ids (10k)', Math.round(10_000 / ((performance.now() - t) / 1000)), 'calls/s', '≥ 20,000/s [3,300]');
+  record(
+    'version pipelined with ids (10k)',
+    Math.round(10_000 / ((performance.now() - t) / 1000)),
+    'calls/s',
+    '≥ 20,000/s [3,300]',
+  );
 
   const four = await Promise.all([1, 2, 3, 4].map(() => Client.open(url)));
   t = performance.now();
   await Promise.all(four.map((c) => c.timed(2500, 'version')));
-  record('4 connections in parallel (serial each)', Math.round(10_000 / ((performance.now() - t) / 1000)), 'calls/s', '≥ 11,000/s [5,500]');
+  record(
+    '4 connections in parallel (serial each)',
+    Math.round(10_000 / ((performance.now() - t) / 1000)),
+    'calls/s',
+    '≥ 11,000/s [5,500]',
+  );
   for (const c of four) c.close();
 
   await a.timed(3, 'screenshot');
@@ -157,7 +188,11 @@ try {
     const run = await a.timed(30, 'screenshot', params);
     record(`${label} p50`, ms(quantile(run.times, 0.5)), 'ms', target);
     record(`${label} p95`, ms(quantile(run.times, 0.95)), 'ms');
-    record(`${label} bytes`, Math.round((Buffer.from(run.last.image_data, 'base64').length / 1024) * 10) / 10, 'KB');
+    record(
+      `${label} bytes`,
+      Math.round((Buffer.from(run.last.image_data, 'base64').length / 1024) * 10) / 10,
+      'KB',
+    );
   }
 
   ({ times } = await a.timed(500, 'get_screen_size'));
@@ -192,10 +227,17 @@ try {
     const file = join(tmpdir(), `cua-bench-typed-${Date.now()}.bin`);
     const title = `bench-typing-${Date.now()}`;
     const env = { ...process.env, DISPLAY: display.display, LC_ALL: 'C.UTF-8' };
-    const term = spawn('xterm', ['-T', title, '-e', 'sh', '-c', `stty raw -echo; exec cat > ${file}`], { env, stdio: 'ignore' });
+    const term = spawn(
+      'xterm',
+      ['-T', title, '-e', 'sh', '-c', `stty raw -echo; exec cat > ${file}`],
+      { env, stdio: 'ignore' },
+    );
     let windowId = '';
     for (let i = 0; i < 200 && !windowId; i++) {
-      windowId = spawnSync('xdotool', ['search', '--name', `^${title}$`], { env, encoding: 'utf8' }).stdout.trim();
+      windowId = spawnSync('xdotool', ['search', '--name', `^${title}$`], {
+        env,
+        encoding: 'utf8',
+      }).stdout.trim();
       if (!windowId) await new Promise((resolve) => setTimeout(resolve, 50));
     }
     spawnSync('xdotool', ['windowactivate', '--sync', windowId], { env });
@@ -213,8 +255,17 @@ try {
       if (got.length < expected.length) await new Promise((resolve) => setTimeout(resolve, 5));
     }
     const seconds = (performance.now() - t) / 1000;
-    record(`type_text ${label} (${[...text].length} chars)`, Math.round([...text].length / seconds), 'chars/s');
-    record(`type_text ${label} exact`, got.equals(expected) ? 'yes' : 'NO', '', 'exact [loses characters]');
+    record(
+      `type_text ${label} (${[...text].length} chars)`,
+      Math.round([...text].length / seconds),
+      'chars/s',
+    );
+    record(
+      `type_text ${label} exact`,
+      got.equals(expected) ? 'yes' : 'NO',
+      '',
+      'exact [loses characters]',
+    );
     term.kill('SIGKILL');
   }
   typer.close();
@@ -249,12 +300,22 @@ try {
 
 const bundle = spawnSync(
   join(ROOT, 'node_modules/.bin/esbuild'),
-  [join(ROOT, 'packages/client/dist/index.js'), '--bundle', '--minify', '--format=esm', '--platform=browser'],
+  [
+    join(ROOT, 'packages/client/dist/index.js'),
+    '--bundle',
+    '--minify',
+    '--format=esm',
+    '--platform=browser',
+  ],
   { maxBuffer: 64 * 1024 * 1024 },
 );
 if (bundle.status === 0) {
   record('client browser bundle (minified)', Math.round(bundle.stdout.length / 102.4) / 10, 'KB');
-  record('client browser bundle (gzip)', Math.round(gzipSync(bundle.stdout).length / 102.4) / 10, 'KB');
+  record(
+    'client browser bundle (gzip)',
+    Math.round(gzipSync(bundle.stdout).length / 102.4) / 10,
+    'KB',
+  );
 }
 
 mkdirSync(join(ROOT, '.bench-results'), { recursive: true });
@@ -262,4 +323,5 @@ writeFileSync(join(ROOT, '.bench-results/report.json'), `${JSON.stringify(report
 console.log(JSON.stringify(report));
 const width = Math.max(...rows.map((r) => r[0].length));
 console.log(`\n${'metric'.padEnd(width)}  ${'value'.padStart(14)}  target [reference server]`);
-for (const [name, value, target] of rows) console.log(`${name.padEnd(width)}  ${value.padStart(14)}  ${target}`);
+for (const [name, value, target] of rows)
+  console.log(`${name.padEnd(width)}  ${value.padStart(14)}  ${target}`);

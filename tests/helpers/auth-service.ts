@@ -13,7 +13,10 @@ export interface AuthCall {
  */
 export async function startAuthService() {
   const calls: AuthCall[] = [];
-  let answer: (req: IncomingMessage) => { status: number; body: string } = () => ({ status: 200, body: 'ok' });
+  let answer: (req: IncomingMessage) => { status: number; body: string } = () => ({
+    status: 200,
+    body: 'ok',
+  });
   const server = createServer((req, res) => {
     calls.push({ url: req.url ?? '', authorization: req.headers.authorization });
     const { status, body } = answer(req);
@@ -29,7 +32,9 @@ export async function startAuthService() {
     /** Accept exactly this key (any name reaching the service). */
     acceptKey(key: string) {
       answer = (req) =>
-        req.headers.authorization === `Bearer ${key}` ? { status: 200, body: '{"ok":true}' } : { status: 401, body: 'no' };
+        req.headers.authorization === `Bearer ${key}`
+          ? { status: 200, body: '{"ok":true}' }
+          : { status: 401, body: 'no' };
     },
     answerWith(status: number, body: string) {
       answer = () => ({ status, body });

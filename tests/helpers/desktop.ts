@@ -3,7 +3,11 @@ import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startVirtualDisplay, type VirtualDisplay, type VirtualDisplayOptions } from '@cua/computer-server';
+import {
+  startVirtualDisplay,
+  type VirtualDisplay,
+  type VirtualDisplayOptions,
+} from '@cua/computer-server';
 
 export type { VirtualDisplay };
 
@@ -34,7 +38,10 @@ export function pointerPosition(display: string): { x: number; y: number } {
  * A window's client area on the root window, from xwininfo. (`xdotool getwindowgeometry` counts
  * the window manager's frame offset twice under a reparenting window manager such as openbox.)
  */
-export function windowGeometry(display: string, windowId: string): { x: number; y: number; width: number; height: number } {
+export function windowGeometry(
+  display: string,
+  windowId: string,
+): { x: number; y: number; width: number; height: number } {
   const out = x(display, 'xwininfo', ['-id', windowId]);
   const value = (label: string) => Number(new RegExp(`${label}:\\s+(-?\\d+)`).exec(out)![1]);
   return {
@@ -91,13 +98,25 @@ export interface RecordingTerminal {
  * An xterm in raw mode whose input goes byte for byte into a file: what a keyboard command typed
  * is exactly what the file holds. The window is focused and raised.
  */
-export async function openRecordingTerminal(display: string, title = `rec-${Date.now()}`): Promise<RecordingTerminal> {
+export async function openRecordingTerminal(
+  display: string,
+  title = `rec-${Date.now()}`,
+): Promise<RecordingTerminal> {
   const dir = mkdtempSync(join(tmpdir(), 'cua-term-'));
   const file = join(dir, 'typed.bin');
   const ready = join(dir, 'ready');
   const child = spawn(
     'xterm',
-    ['-T', title, '-geometry', '80x24+100+100', '-e', 'sh', '-c', `stty raw -echo; touch ${ready}; exec cat > ${file}`],
+    [
+      '-T',
+      title,
+      '-geometry',
+      '80x24+100+100',
+      '-e',
+      'sh',
+      '-c',
+      `stty raw -echo; touch ${ready}; exec cat > ${file}`,
+    ],
     { env: { ...process.env, DISPLAY: display, LC_ALL: 'C.UTF-8' }, stdio: 'ignore' },
   );
   await waitFor(() => (fileSize(ready) >= 0 ? true : undefined), 10_000, 'xterm to start');
@@ -109,7 +128,11 @@ export async function openRecordingTerminal(display: string, title = `rec-${Date
     windowId,
     bytes,
     waitForBytes: (count, timeoutMs = 10_000) =>
-      waitFor(() => (fileSize(file) >= count ? readFileSync(file) : undefined), timeoutMs, `${count} bytes typed`),
+      waitFor(
+        () => (fileSize(file) >= count ? readFileSync(file) : undefined),
+        timeoutMs,
+        `${count} bytes typed`,
+      ),
     close: async () => {
       if (child.exitCode === null && child.signalCode === null) {
         const exited = once(child, 'exit');

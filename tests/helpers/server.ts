@@ -11,7 +11,9 @@ import {
 } from '@cua/computer-server';
 import WebSocket from 'ws';
 
-export const CLI_PATH = fileURLToPath(new URL('../../packages/server/dist/cli.js', import.meta.url));
+export const CLI_PATH = fileURLToPath(
+  new URL('../../packages/server/dist/cli.js', import.meta.url),
+);
 
 /**
  * A real server on a free loopback port, quiet unless TEST_LOG_LEVEL is set. Auth and the
@@ -54,7 +56,9 @@ export class RawClient {
   }
 
   send(frame: unknown): void {
-    this.ws.send(typeof frame === 'string' || Buffer.isBuffer(frame) ? frame : JSON.stringify(frame));
+    this.ws.send(
+      typeof frame === 'string' || Buffer.isBuffer(frame) ? frame : JSON.stringify(frame),
+    );
   }
 
   /** Resolves once `count` frames in total have arrived. */
@@ -93,14 +97,23 @@ export class RawClient {
 /** The environment with every variable that would switch auth or the gate on removed. */
 export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env = { ...process.env };
-  for (const name of ['CONTAINER_NAME', 'CUA_API_KEYS', 'CUA_API_KEYS_FILE', 'CUA_AUTH', 'UNAVAILABLE_WITHOUT_CONTAINER_NAME']) {
+  for (const name of [
+    'CONTAINER_NAME',
+    'CUA_API_KEYS',
+    'CUA_API_KEYS_FILE',
+    'CUA_AUTH',
+    'UNAVAILABLE_WITHOUT_CONTAINER_NAME',
+  ]) {
     delete env[name];
   }
   return { ...env, ...extra };
 }
 
 export async function startCli(args: string[], env: NodeJS.ProcessEnv = cleanEnv()) {
-  const child = spawn(process.execPath, [CLI_PATH, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI_PATH, ...args], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

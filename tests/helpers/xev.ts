@@ -18,16 +18,34 @@ export interface XevEvent {
  * An `xev` window at a known place that reports the pointer events it receives: an independent
  * witness of what our mouse commands did.
  */
-export async function openEventWindow(display: string, geometry = { x: 600, y: 100, width: 300, height: 200 }) {
+export async function openEventWindow(
+  display: string,
+  geometry = { x: 600, y: 100, width: 300, height: 200 },
+) {
   // stdbuf: xev's stdout is block-buffered on a pipe, and events must arrive as they happen.
   const child: ChildProcess = spawn(
     'stdbuf',
-    ['-oL', 'xev', '-geometry', `${geometry.width}x${geometry.height}+${geometry.x}+${geometry.y}`, '-event', 'button', '-event', 'mouse', '-name', 'xev-witness'],
+    [
+      '-oL',
+      'xev',
+      '-geometry',
+      `${geometry.width}x${geometry.height}+${geometry.x}+${geometry.y}`,
+      '-event',
+      'button',
+      '-event',
+      'mouse',
+      '-name',
+      'xev-witness',
+    ],
     { env: { ...process.env, DISPLAY: display }, stdio: ['ignore', 'pipe', 'ignore'] },
   );
   let text = '';
   child.stdout!.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  await waitFor(() => (/MapNotify|Expose|ConfigureNotify/.test(text) || text.length > 0 ? true : undefined), 10_000, 'xev');
+  await waitFor(
+    () => (/MapNotify|Expose|ConfigureNotify/.test(text) || text.length > 0 ? true : undefined),
+    10_000,
+    'xev',
+  );
   const windowId = await findWindow(display, 'xev-witness');
   // Where the window really is (the window manager shifts it for its decorations).
   const area = windowGeometry(display, windowId);
@@ -60,7 +78,10 @@ export async function openEventWindow(display: string, geometry = { x: 600, y: 1
     clear: () => {
       text = '';
     },
-    presses: () => events().filter((e) => e.type === 'ButtonPress').map((e) => e.button),
+    presses: () =>
+      events()
+        .filter((e) => e.type === 'ButtonPress')
+        .map((e) => e.button),
     close: async () => {
       if (child.exitCode === null) {
         const exited = once(child, 'exit');

@@ -5,7 +5,10 @@
  */
 export const ERROR_CODES = {
   invalid_json: { httpStatus: 400, summary: 'The frame or body is not valid JSON.' },
-  invalid_request: { httpStatus: 400, summary: 'The request is not a {command, params?, id?} object.' },
+  invalid_request: {
+    httpStatus: 400,
+    summary: 'The request is not a {command, params?, id?} object.',
+  },
   unknown_command: { httpStatus: 400, summary: 'No command of that name or alias exists.' },
   invalid_params: { httpStatus: 400, summary: 'A param is missing or has the wrong type.' },
   auth_required: { httpStatus: 401, summary: 'Credentials are needed and were not given.' },

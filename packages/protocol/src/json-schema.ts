@@ -72,10 +72,16 @@ export function upstreamParamList(name: CommandName): UpstreamParamInfo[] {
 
 /** The body of `GET /commands`: upstream's shape, plus each command's JSON Schema. */
 export function describeCommands(): {
-  commands: Record<string, { params: UpstreamParamInfo[]; aliases?: string[]; schema: CommandJsonSchema }>;
+  commands: Record<
+    string,
+    { params: UpstreamParamInfo[]; aliases?: string[]; schema: CommandJsonSchema }
+  >;
   aliases: Record<string, string>;
 } {
-  const out: Record<string, { params: UpstreamParamInfo[]; aliases?: string[]; schema: CommandJsonSchema }> = {};
+  const out: Record<
+    string,
+    { params: UpstreamParamInfo[]; aliases?: string[]; schema: CommandJsonSchema }
+  > = {};
   for (const schema of commandsJsonSchema()) {
     out[schema.name] = {
       params: upstreamParamList(schema.name),

@@ -2,8 +2,7 @@ import type { z } from 'zod';
 import { commands, type CommandName, type ResolvedParams } from './commands/index.js';
 
 export type ParseParamsResult<N extends CommandName> =
-  | { ok: true; params: ResolvedParams<N> }
-  | { ok: false; error: string };
+  { ok: true; params: ResolvedParams<N> } | { ok: false; error: string };
 
 /**
  * The Python client sends `null` for every param it leaves unset; upstream treats that as absent.

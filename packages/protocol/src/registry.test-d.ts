@@ -3,7 +3,9 @@ import type { CommandParams, CommandsOfGroup, ResolvedParams } from './index.js'
 
 describe('registry types', () => {
   it('selects commands by group', () => {
-    expectTypeOf<CommandsOfGroup<'clipboard'>>().toEqualTypeOf<'copy_to_clipboard' | 'set_clipboard'>();
+    expectTypeOf<CommandsOfGroup<'clipboard'>>().toEqualTypeOf<
+      'copy_to_clipboard' | 'set_clipboard'
+    >();
     expectTypeOf<CommandsOfGroup<'files'>>().toExtend<string>();
     expectTypeOf<'read_bytes'>().toExtend<CommandsOfGroup<'files'>>();
   });
@@ -15,6 +17,8 @@ describe('registry types', () => {
       button?: 'left' | 'right' | 'middle' | undefined;
       duration?: number | undefined;
     }>();
-    expectTypeOf<ResolvedParams<'drag_to'>['button']>().toEqualTypeOf<'left' | 'right' | 'middle'>();
+    expectTypeOf<ResolvedParams<'drag_to'>['button']>().toEqualTypeOf<
+      'left' | 'right' | 'middle'
+    >();
   });
 });

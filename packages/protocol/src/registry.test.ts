@@ -18,31 +18,88 @@ import {
 
 // Reference §3.1 (native backends, in registry order), plus the four commands of §7.
 const UPSTREAM_REGISTRY = [
-  'version', 'diorama_cmd', 'get_accessibility_tree', 'find_element', 'run_command',
-  'file_exists', 'directory_exists', 'list_dir', 'read_text', 'write_text', 'read_bytes',
-  'write_bytes', 'get_file_size', 'delete_file', 'create_dir', 'delete_dir',
-  'get_desktop_environment', 'set_wallpaper', 'open', 'launch', 'get_current_window_id',
-  'get_application_windows', 'get_window_name', 'get_window_size', 'get_window_position',
-  'set_window_size', 'set_window_position', 'maximize_window', 'minimize_window',
-  'activate_window', 'close_window', 'mouse_down', 'mouse_up', 'left_click', 'right_click',
-  'double_click', 'move_cursor', 'drag_to', 'drag', 'key_down', 'key_up', 'type_text',
-  'press_key', 'hotkey', 'scroll', 'scroll_down', 'scroll_up', 'scroll_direction', 'screenshot',
-  'get_cursor_position', 'get_screen_size', 'copy_to_clipboard', 'set_clipboard',
+  'version',
+  'diorama_cmd',
+  'get_accessibility_tree',
+  'find_element',
+  'run_command',
+  'file_exists',
+  'directory_exists',
+  'list_dir',
+  'read_text',
+  'write_text',
+  'read_bytes',
+  'write_bytes',
+  'get_file_size',
+  'delete_file',
+  'create_dir',
+  'delete_dir',
+  'get_desktop_environment',
+  'set_wallpaper',
+  'open',
+  'launch',
+  'get_current_window_id',
+  'get_application_windows',
+  'get_window_name',
+  'get_window_size',
+  'get_window_position',
+  'set_window_size',
+  'set_window_position',
+  'maximize_window',
+  'minimize_window',
+  'activate_window',
+  'close_window',
+  'mouse_down',
+  'mouse_up',
+  'left_click',
+  'right_click',
+  'double_click',
+  'move_cursor',
+  'drag_to',
+  'drag',
+  'key_down',
+  'key_up',
+  'type_text',
+  'press_key',
+  'hotkey',
+  'scroll',
+  'scroll_down',
+  'scroll_up',
+  'scroll_direction',
+  'screenshot',
+  'get_cursor_position',
+  'get_screen_size',
+  'copy_to_clipboard',
+  'set_clipboard',
 ];
-const ADDED = ['middle_click', 'to_screen_coordinates', 'to_screenshot_coordinates', 'get_active_window_bounds'];
+const ADDED = [
+  'middle_click',
+  'to_screen_coordinates',
+  'to_screenshot_coordinates',
+  'get_active_window_bounds',
+];
 
 describe('registry', () => {
   it('has every upstream command in upstream order, plus the four additions', () => {
     expect(COMMAND_NAMES.filter((n) => !ADDED.includes(n))).toEqual(UPSTREAM_REGISTRY);
     expect([...COMMAND_NAMES].sort()).toEqual([...UPSTREAM_REGISTRY, ...ADDED].sort());
-    for (const name of ADDED) expect(commands[name as keyof typeof commands]).toHaveProperty('extension', true);
+    for (const name of ADDED)
+      expect(commands[name as keyof typeof commands]).toHaveProperty('extension', true);
   });
 
   it.each([
-    ['type', 'type_text'], ['key', 'press_key'], ['tap', 'left_click'], ['click', 'left_click'],
-    ['shell', 'run_command'], ['exec', 'run_command'], ['read_file', 'read_text'],
-    ['write_file', 'write_text'], ['ls', 'list_dir'], ['mkdir', 'create_dir'],
-    ['rm', 'delete_file'], ['rmdir', 'delete_dir'],
+    ['type', 'type_text'],
+    ['key', 'press_key'],
+    ['tap', 'left_click'],
+    ['click', 'left_click'],
+    ['shell', 'run_command'],
+    ['exec', 'run_command'],
+    ['read_file', 'read_text'],
+    ['write_file', 'write_text'],
+    ['ls', 'list_dir'],
+    ['mkdir', 'create_dir'],
+    ['rm', 'delete_file'],
+    ['rmdir', 'delete_dir'],
   ])('alias %s → %s', (alias, target) => {
     expect(resolveCommandName(alias)).toBe(target);
   });
@@ -61,9 +118,17 @@ describe('registry', () => {
   });
 
   it('suggests near names like upstream', () => {
-    expect(suggestCommands('scr')).toEqual(['scroll', 'scroll_down', 'scroll_up', 'scroll_direction', 'screenshot']);
+    expect(suggestCommands('scr')).toEqual([
+      'scroll',
+      'scroll_down',
+      'scroll_up',
+      'scroll_direction',
+      'screenshot',
+    ]);
     expect(unknownCommandMessage('nosuch')).toBe('Unknown command: nosuch');
-    expect(unknownCommandMessage('screensho')).toMatch(/^Unknown command: screensho. Did you mean: screenshot, to_screenshot_coordinates, scroll,/);
+    expect(unknownCommandMessage('screensho')).toMatch(
+      /^Unknown command: screensho. Did you mean: screenshot, to_screenshot_coordinates, scroll,/,
+    );
   });
 });
 
@@ -73,10 +138,18 @@ describe('params', () => {
       ok: true,
       params: { x: 1, y: 2, button: 'left', duration: 0.5 },
     });
-    expect(parseParams('read_bytes', { path: '/a' })).toEqual({ ok: true, params: { path: '/a', offset: 0 } });
-    expect(parseParams('screenshot', {})).toEqual({ ok: true, params: { format: 'png', quality: 95 } });
+    expect(parseParams('read_bytes', { path: '/a' })).toEqual({
+      ok: true,
+      params: { path: '/a', offset: 0 },
+    });
+    expect(parseParams('screenshot', {})).toEqual({
+      ok: true,
+      params: { format: 'png', quality: 95 },
+    });
     expect(parseParams('scroll_down', undefined)).toEqual({ ok: true, params: { clicks: 1 } });
-    expect(parseParams('write_bytes', { path: '/a', content_b64: '' })).toMatchObject({ params: { append: false } });
+    expect(parseParams('write_bytes', { path: '/a', content_b64: '' })).toMatchObject({
+      params: { append: false },
+    });
   });
 
   it('treats null as omitted, as the Python client sends it', () => {
@@ -89,12 +162,18 @@ describe('params', () => {
       ok: true,
       params: { command: 'ls' },
     });
-    expect(parseParams('launch', { app: 'xterm', args: null })).toEqual({ ok: true, params: { app: 'xterm' } });
+    expect(parseParams('launch', { app: 'xterm', args: null })).toEqual({
+      ok: true,
+      params: { app: 'xterm' },
+    });
   });
 
   it('drops unknown extra params', () => {
     expect(parseParams('version', { foo: 1 })).toEqual({ ok: true, params: {} });
-    expect(parseParams('move_cursor', { x: 1, y: 2, z: 3 })).toEqual({ ok: true, params: { x: 1, y: 2 } });
+    expect(parseParams('move_cursor', { x: 1, y: 2, z: 3 })).toEqual({
+      ok: true,
+      params: { x: 1, y: 2 },
+    });
   });
 
   it.each([
@@ -127,7 +206,10 @@ describe('params', () => {
   });
 
   it('rounds fractional coordinates to pixels', () => {
-    expect(parseParams('left_click', { x: 10.6, y: 3.2 })).toEqual({ ok: true, params: { x: 11, y: 3 } });
+    expect(parseParams('left_click', { x: 10.6, y: 3.2 })).toEqual({
+      ok: true,
+      params: { x: 11, y: 3 },
+    });
   });
 
   it('accepts hotkey as a list or a "ctrl+c" string, and window ids as strings or numbers', () => {
@@ -149,9 +231,15 @@ describe('envelope', () => {
   });
 
   it('requires a non-empty error and a known code on our failures', () => {
-    expect(FailureReplySchema.safeParse({ success: false, error: 'x', code: 'timeout' }).success).toBe(true);
-    expect(FailureReplySchema.safeParse({ success: false, error: '', code: 'timeout' }).success).toBe(false);
-    expect(FailureReplySchema.safeParse({ success: false, error: 'x', code: 'nope' }).success).toBe(false);
+    expect(
+      FailureReplySchema.safeParse({ success: false, error: 'x', code: 'timeout' }).success,
+    ).toBe(true);
+    expect(
+      FailureReplySchema.safeParse({ success: false, error: '', code: 'timeout' }).success,
+    ).toBe(false);
+    expect(FailureReplySchema.safeParse({ success: false, error: 'x', code: 'nope' }).success).toBe(
+      false,
+    );
   });
 
   it('parses the authenticate frame', () => {

@@ -31,24 +31,62 @@ const program = new Command()
   .description('Computer Server: lets computer-use agents see and drive this desktop.')
   .version(PACKAGE_VERSION)
   .option('--host <host>', 'address to bind (env CUA_HOST)', process.env.CUA_HOST ?? DEFAULTS.host)
-  .option('--port <port>', 'port to listen on; 0 picks a free one (env CUA_PORT)', port, process.env.CUA_PORT ? port(process.env.CUA_PORT) : DEFAULTS.port)
-  .option('--command-timeout <seconds>', 'longest any command may run', seconds, DEFAULTS.commandTimeoutMs / 1000)
+  .option(
+    '--port <port>',
+    'port to listen on; 0 picks a free one (env CUA_PORT)',
+    port,
+    process.env.CUA_PORT ? port(process.env.CUA_PORT) : DEFAULTS.port,
+  )
+  .option(
+    '--command-timeout <seconds>',
+    'longest any command may run',
+    seconds,
+    DEFAULTS.commandTimeoutMs / 1000,
+  )
   .addOption(
-    new Option('--auth <mode>', 'auto: on when CONTAINER_NAME or API keys are set; none; container (remote check); keys')
+    new Option(
+      '--auth <mode>',
+      'auto: on when CONTAINER_NAME or API keys are set; none; container (remote check); keys',
+    )
       .choices(AUTH_MODES)
       .default(process.env.CUA_AUTH ?? 'auto'),
   )
-  .option('--container-name <name>', 'the container name clients must present (env CONTAINER_NAME)', process.env.CONTAINER_NAME)
-  .option('--auth-base-url <url>', 'key verification service (env CUA_BASE_URL_AUTH)', process.env.CUA_BASE_URL_AUTH)
-  .option('--api-key <key...>', 'accepted API key(s); visible in ps, prefer CUA_API_KEYS or --api-keys-file')
-  .option('--api-keys-file <path>', 'file with one accepted API key per line (env CUA_API_KEYS_FILE)', process.env.CUA_API_KEYS_FILE)
-  .option('--allow-origin <origin...>', 'browser origins allowed to connect (e.g. http://localhost:5173)')
+  .option(
+    '--container-name <name>',
+    'the container name clients must present (env CONTAINER_NAME)',
+    process.env.CONTAINER_NAME,
+  )
+  .option(
+    '--auth-base-url <url>',
+    'key verification service (env CUA_BASE_URL_AUTH)',
+    process.env.CUA_BASE_URL_AUTH,
+  )
+  .option(
+    '--api-key <key...>',
+    'accepted API key(s); visible in ps, prefer CUA_API_KEYS or --api-keys-file',
+  )
+  .option(
+    '--api-keys-file <path>',
+    'file with one accepted API key per line (env CUA_API_KEYS_FILE)',
+    process.env.CUA_API_KEYS_FILE,
+  )
+  .option(
+    '--allow-origin <origin...>',
+    'browser origins allowed to connect (e.g. http://localhost:5173)',
+  )
   .option('--ssl-keyfile <path>', 'TLS private key: serve wss:// and https://')
   .option('--ssl-certfile <path>', 'TLS certificate chain (with --ssl-keyfile)')
   .option('--display <display>', 'X display to drive (env DISPLAY)', process.env.DISPLAY)
   .option('--xvfb', 'start a virtual display (Xvfb + openbox) for this server and stop it on exit')
-  .option('--screen-size <WxH>', 'size of the --xvfb display', screenSize, { width: 1280, height: 800 })
-  .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (env CUA_LOG_LEVEL)', process.env.CUA_LOG_LEVEL ?? 'info')
+  .option('--screen-size <WxH>', 'size of the --xvfb display', screenSize, {
+    width: 1280,
+    height: 800,
+  })
+  .option(
+    '--log-level <level>',
+    'fatal, error, warn, info, debug, trace or silent (env CUA_LOG_LEVEL)',
+    process.env.CUA_LOG_LEVEL ?? 'info',
+  )
   .showHelpAfterError();
 
 program.parse();
@@ -121,12 +159,12 @@ try {
       .close()
       .then(() => virtualDisplay?.stop())
       .then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+        () => process.exit(0),
+        (err: unknown) => {
+          logger.error({ err }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));

@@ -40,7 +40,11 @@ export interface DispatcherOptions {
   logger: Logger;
 }
 
-export function failure(code: ErrorCode, error: string, fields?: Record<string, unknown>): ReplyBody {
+export function failure(
+  code: ErrorCode,
+  error: string,
+  fields?: Record<string, unknown>,
+): ReplyBody {
   return { success: false, ...fields, error, code };
 }
 

@@ -1,11 +1,25 @@
-export { startComputerServer, DEFAULTS, type ComputerServerOptions, type RunningServer } from './server.js';
-export { Dispatcher, type ReplyBody, type DispatchContext, type DispatchInput } from './dispatcher.js';
+export {
+  startComputerServer,
+  DEFAULTS,
+  type ComputerServerOptions,
+  type RunningServer,
+} from './server.js';
+export {
+  Dispatcher,
+  type ReplyBody,
+  type DispatchContext,
+  type DispatchInput,
+} from './dispatcher.js';
 export { createHandlers } from './handlers/index.js';
 export type { Handler, HandlerContext, HandlerTable, SessionState } from './handlers/types.js';
 export { CommandError } from './command-error.js';
 export { createLogger, type LogLevel } from './logger.js';
 export { PACKAGE_VERSION, SERVER_FEATURES } from './package-info.js';
-export { startVirtualDisplay, type VirtualDisplay, type VirtualDisplayOptions } from './desktop/index.js';
+export {
+  startVirtualDisplay,
+  type VirtualDisplay,
+  type VirtualDisplayOptions,
+} from './desktop/index.js';
 export { createDesktop } from './desktop/create-desktop.js';
 export type { Desktop } from './desktop/desktop.js';
 export { encodeFrame } from './desktop/encode-image.js';

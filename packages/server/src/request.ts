@@ -57,7 +57,9 @@ export function parseRequest(value: unknown): ParsedRequest {
   return { ok: true, command, params, ...withId };
 }
 
-export function parseJson(text: string): { ok: true; value: unknown } | { ok: false; error: string } {
+export function parseJson(
+  text: string,
+): { ok: true; value: unknown } | { ok: false; error: string } {
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch (err) {

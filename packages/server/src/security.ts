@@ -2,7 +2,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 
 const TRUTHY = new Set(['1', 'true', 'yes', 'y', 'on']);
 
-export const UNAVAILABLE_DETAIL = 'Service unavailable: CONTAINER_NAME is required but not configured';
+export const UNAVAILABLE_DETAIL =
+  'Service unavailable: CONTAINER_NAME is required but not configured';
 
 /**
  * Upstream's `UNAVAILABLE_WITHOUT_CONTAINER_NAME` gate (reference §1.6), read per request so a
@@ -11,7 +12,10 @@ export const UNAVAILABLE_DETAIL = 'Service unavailable: CONTAINER_NAME is requir
 export function unavailableStatus(env: NodeJS.ProcessEnv): number | undefined {
   const flag = (env.UNAVAILABLE_WITHOUT_CONTAINER_NAME ?? '').trim().toLowerCase();
   if (!TRUTHY.has(flag) || env.CONTAINER_NAME) return undefined;
-  const status = Number.parseInt(env.UNAVAILABLE_WITHOUT_CONTAINER_NAME_RESPONSE_STATUS_CODE ?? '', 10);
+  const status = Number.parseInt(
+    env.UNAVAILABLE_WITHOUT_CONTAINER_NAME_RESPONSE_STATUS_CODE ?? '',
+    10,
+  );
   return Number.isInteger(status) && status >= 100 && status <= 599 ? status : 503;
 }
 

@@ -9,7 +9,12 @@ import type { Desktop } from './desktop/desktop.js';
 import { createHandlers } from './handlers/index.js';
 import type { HandlerTable } from './handlers/types.js';
 import { createLogger } from './logger.js';
-import { normalizeOrigin, originAllowed, UNAVAILABLE_DETAIL, unavailableStatus } from './security.js';
+import {
+  normalizeOrigin,
+  originAllowed,
+  UNAVAILABLE_DETAIL,
+  unavailableStatus,
+} from './security.js';
 import { HttpTransport } from './transports/http.js';
 import { WebSocketTransport } from './transports/websocket.js';
 
@@ -75,7 +80,10 @@ export function authSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): AuthS
     mode: 'auto',
     containerName: env.CONTAINER_NAME,
     authBaseUrl: env.CUA_BASE_URL_AUTH,
-    apiKeys: (env.CUA_API_KEYS ?? '').split(',').map((k) => k.trim()).filter(Boolean),
+    apiKeys: (env.CUA_API_KEYS ?? '')
+      .split(',')
+      .map((k) => k.trim())
+      .filter(Boolean),
   };
 }
 
@@ -90,7 +98,9 @@ function formatHost(host: string): string {
 }
 
 /** One HTTP server, one port: WebSocket `/ws`, `POST /cmd`, `GET /status`, `GET /commands`. */
-export async function startComputerServer(options: ComputerServerOptions = {}): Promise<RunningServer> {
+export async function startComputerServer(
+  options: ComputerServerOptions = {},
+): Promise<RunningServer> {
   const logger = options.logger ?? createLogger();
   const maxPayloadBytes = options.maxPayloadBytes ?? DEFAULTS.maxPayloadBytes;
   const display = options.display ?? process.env.DISPLAY;
@@ -104,7 +114,9 @@ export async function startComputerServer(options: ComputerServerOptions = {}): 
     logger,
   });
   const env = options.env ?? process.env;
-  const { authenticator, summary: authSummary } = resolveAuth(options.auth ?? authSettingsFromEnv(env));
+  const { authenticator, summary: authSummary } = resolveAuth(
+    options.auth ?? authSettingsFromEnv(env),
+  );
   const allowedOrigins = new Set((options.allowOrigins ?? []).map(normalizeOrigin));
   const http = new HttpTransport({
     dispatcher,
@@ -125,7 +137,9 @@ export async function startComputerServer(options: ComputerServerOptions = {}): 
   });
 
   const server: Server = options.tls
-    ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, (req, res) => http.handle(req, res))
+    ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, (req, res) =>
+        http.handle(req, res),
+      )
     : createHttpServer((req, res) => http.handle(req, res));
   server.on('upgrade', (req, socket, head) => {
     const path = (req.url ?? '/').split('?')[0];
@@ -134,7 +148,11 @@ export async function startComputerServer(options: ComputerServerOptions = {}): 
     if (path !== '/ws') return refuse('404 Not Found');
     const unavailable = unavailableStatus(env);
     if (unavailable !== undefined) {
-      return ws.refuse(req, socket, head, { success: false, error: UNAVAILABLE_DETAIL, status_code: unavailable });
+      return ws.refuse(req, socket, head, {
+        success: false,
+        error: UNAVAILABLE_DETAIL,
+        status_code: unavailable,
+      });
     }
     // A page on another site must not drive this desktop (upstream lets any page in, §6 #6).
     if (!originAllowed(req.headers, allowedOrigins)) return refuse('403 Forbidden');

@@ -59,7 +59,10 @@ export class Session {
 
   handleBinary(): void {
     this.answerInOrder(async () =>
-      failure('invalid_request', 'Binary frames are not supported: send each request as a JSON text frame'),
+      failure(
+        'invalid_request',
+        'Binary frames are not supported: send each request as a JSON text frame',
+      ),
     );
   }
 

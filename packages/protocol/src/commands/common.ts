@@ -7,7 +7,10 @@ export const MouseButtonSchema = z
   .enum(['left', 'right', 'middle'])
   .describe('Mouse button; upstream treats any other name as left, we reject it.');
 
-export const PathParamSchema = z.string().min(1).describe('File path; `~` expands to the home folder.');
+export const PathParamSchema = z
+  .string()
+  .min(1)
+  .describe('File path; `~` expands to the home folder.');
 
 /** Native window handle (an X11 id on Linux); upstream compares ids as strings. */
 export const WindowIdSchema = z.union([z.string().min(1), z.number().int()]);

@@ -38,8 +38,10 @@ export interface CommandSpec<
 }
 
 /** Keeps each command's group as a literal type, so `CommandsOfGroup<G>` can select by it. */
-export function defineCommand<P extends z.ZodObject, R extends z.ZodObject, const G extends CommandGroup>(
-  spec: CommandSpec<P, R, G>,
-): CommandSpec<P, R, G> {
+export function defineCommand<
+  P extends z.ZodObject,
+  R extends z.ZodObject,
+  const G extends CommandGroup,
+>(spec: CommandSpec<P, R, G>): CommandSpec<P, R, G> {
   return spec;
 }

@@ -20,7 +20,8 @@ export const HotkeyParamsSchema = z.object({
     .union([z.array(z.string()).min(1, 'keys is empty'), z.string().min(1)])
     .superRefine((keys, ctx) => {
       const resolved = resolveHotkey(keys);
-      if (!resolved.ok) ctx.addIssue({ code: 'custom', message: `Unknown key in hotkey: ${resolved.unknown}` });
+      if (!resolved.ok)
+        ctx.addIssue({ code: 'custom', message: `Unknown key in hotkey: ${resolved.unknown}` });
     })
     .describe('Keys pressed together, e.g. ["ctrl", "c"] or "ctrl+c".'),
 });

@@ -48,7 +48,8 @@ export const scrollCommands = {
   scroll_direction: defineCommand({
     group: 'scroll',
     kind: 'input',
-    description: 'Scroll one notch per click in a direction (upstream scrolls 300 per click sideways).',
+    description:
+      'Scroll one notch per click in a direction (upstream scrolls 300 per click sideways).',
     params: ScrollDirectionParamsSchema,
     result: NoFieldsSchema,
   }),

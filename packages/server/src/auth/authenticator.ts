@@ -3,10 +3,13 @@ import type { FailureRateLimiter } from './rate-limiter.js';
 import type { Verifier } from './verifier.js';
 
 export type AuthOutcome =
-  | { ok: true }
-  | { ok: false; message: string; code: ErrorCode; retryAfterMs?: number };
+  { ok: true } | { ok: false; message: string; code: ErrorCode; retryAfterMs?: number };
 
-const fail = (message: string, code: ErrorCode = 'auth_failed'): AuthOutcome => ({ ok: false, message, code });
+const fail = (message: string, code: ErrorCode = 'auth_failed'): AuthOutcome => ({
+  ok: false,
+  message,
+  code,
+});
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

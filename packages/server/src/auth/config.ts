@@ -49,16 +49,28 @@ export function resolveAuth(settings: AuthSettings): ResolvedAuth {
 
   switch (settings.mode) {
     case 'none':
-      return { authenticator: undefined, summary: 'auth off (--auth none): local mode, anyone who can reach the port may act' };
+      return {
+        authenticator: undefined,
+        summary: 'auth off (--auth none): local mode, anyone who can reach the port may act',
+      };
     case 'keys':
-      if (keys.length === 0) throw new Error('--auth keys needs at least one key (--api-key, CUA_API_KEYS or --api-keys-file)');
+      if (keys.length === 0)
+        throw new Error(
+          '--auth keys needs at least one key (--api-key, CUA_API_KEYS or --api-keys-file)',
+        );
       return on(new LocalKeysVerifier(keys, name), '--auth keys');
     case 'container':
-      if (!name) throw new Error('--auth container needs a container name (--container-name or CONTAINER_NAME)');
+      if (!name)
+        throw new Error(
+          '--auth container needs a container name (--container-name or CONTAINER_NAME)',
+        );
       return on(remote(name), '--auth container');
     case 'auto':
       if (keys.length > 0) return on(new LocalKeysVerifier(keys, name), 'API keys are configured');
       if (name) return on(remote(name), 'CONTAINER_NAME is set');
-      return { authenticator: undefined, summary: 'auth off: no CONTAINER_NAME and no API keys (local mode)' };
+      return {
+        authenticator: undefined,
+        summary: 'auth off: no CONTAINER_NAME and no API keys (local mode)',
+      };
   }
 }

@@ -44,8 +44,10 @@ export function bgrxToRgb(frame: Frame): Buffer {
       const p2 = src[i + 2]!;
       const p3 = src[i + 3]!;
       // Little-endian words: pixel 0x00RRGGBB; output bytes R G B R | G B R G | B R G B.
-      dst[o] = ((p0 >>> 16) & 0xff) | (p0 & 0xff00) | ((p0 & 0xff) << 16) | (((p1 >>> 16) & 0xff) << 24);
-      dst[o + 1] = ((p1 >>> 8) & 0xff) | ((p1 & 0xff) << 8) | (p2 & 0xff0000) | (((p2 >>> 8) & 0xff) << 24);
+      dst[o] =
+        ((p0 >>> 16) & 0xff) | (p0 & 0xff00) | ((p0 & 0xff) << 16) | (((p1 >>> 16) & 0xff) << 24);
+      dst[o + 1] =
+        ((p1 >>> 8) & 0xff) | ((p1 & 0xff) << 8) | (p2 & 0xff0000) | (((p2 >>> 8) & 0xff) << 24);
       dst[o + 2] = (p2 & 0xff) | ((p3 >>> 8) & 0xff00) | ((p3 & 0xff00) << 8) | ((p3 & 0xff) << 24);
     }
     done = quads;
@@ -65,7 +67,9 @@ export function bgrxToRgb(frame: Frame): Buffer {
  * mozjpeg for the same reason (ten times slower here).
  */
 export async function encodeFrame(frame: Frame, options: EncodeOptions): Promise<EncodedImage> {
-  let image = sharp(bgrxToRgb(frame), { raw: { width: frame.width, height: frame.height, channels: 3 } });
+  let image = sharp(bgrxToRgb(frame), {
+    raw: { width: frame.width, height: frame.height, channels: 3 },
+  });
   if (options.width !== frame.width || options.height !== frame.height) {
     image = image.resize(options.width, options.height, { fit: 'fill', kernel: 'lanczos3' });
   }
@@ -75,7 +79,12 @@ export async function encodeFrame(frame: Frame, options: EncodeOptions): Promise
       break;
     case 'jpeg':
       // Without Huffman-table optimisation: 2.5x faster (3.7 vs 9.1 ms at 1280x800) for ~10% more bytes.
-      image = image.jpeg({ quality: options.quality, mozjpeg: false, optimiseCoding: false, chromaSubsampling: '4:2:0' });
+      image = image.jpeg({
+        quality: options.quality,
+        mozjpeg: false,
+        optimiseCoding: false,
+        chromaSubsampling: '4:2:0',
+      });
       break;
     case 'webp':
       image = image.webp({ quality: options.quality, effort: 0 });

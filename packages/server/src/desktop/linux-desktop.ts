@@ -1,7 +1,14 @@
 import type { NormalizedKey } from '@cua/computer-protocol';
 import type { Logger } from 'pino';
 import { CommandError } from '../command-error.js';
-import type { Desktop, EncodedImage, EncodeOptions, Frame, MouseButtonName, Region } from './desktop.js';
+import type {
+  Desktop,
+  EncodedImage,
+  EncodeOptions,
+  Frame,
+  MouseButtonName,
+  Region,
+} from './desktop.js';
 import { WorkerSupervisor } from './worker-supervisor.js';
 import { readClipboard, writeClipboard } from './x11-clipboard.js';
 
@@ -108,7 +115,10 @@ export class LinuxDesktop implements Desktop {
   private requireDisplay(): string {
     const { display } = this.options;
     if (!display) {
-      throw new CommandError('display_unavailable', 'No display: set DISPLAY, or start the server with --xvfb to get a virtual one');
+      throw new CommandError(
+        'display_unavailable',
+        'No display: set DISPLAY, or start the server with --xvfb to get a virtual one',
+      );
     }
     return display;
   }

@@ -25,7 +25,9 @@ const BUTTONS: Record<MouseButtonName, (typeof Button)[keyof typeof Button]> = {
   middle: Button.MIDDLE,
 };
 
-type Impl = { [M in WorkerMethod]: (...args: WorkerMethods[M]['args']) => Promise<WorkerMethods[M]['result']> };
+type Impl = {
+  [M in WorkerMethod]: (...args: WorkerMethods[M]['args']) => Promise<WorkerMethods[M]['result']>;
+};
 
 const impl: Impl = {
   screenSize: async () => ({ width: await screen.width(), height: await screen.height() }),
@@ -77,7 +79,8 @@ process.on('message', (message: WorkerRequest) => {
   const run = impl[message.method] as (...args: unknown[]) => Promise<unknown>;
   run(...message.args).then(
     (result) => send({ id: message.id, ok: true, result }),
-    (err: unknown) => send({ id: message.id, ok: false, error: err instanceof Error ? err.message : String(err) }),
+    (err: unknown) =>
+      send({ id: message.id, ok: false, error: err instanceof Error ? err.message : String(err) }),
   );
 });
 // The server went away: nothing left to serve.

@@ -37,8 +37,7 @@ export interface WorkerRequest<M extends WorkerMethod = WorkerMethod> {
 }
 
 export type WorkerReply =
-  | { id: number; ok: true; result: unknown }
-  | { id: number; ok: false; error: string };
+  { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };
 
 /** The first message a worker sends: the display works and nut-js is loaded. */
 export interface WorkerReady {

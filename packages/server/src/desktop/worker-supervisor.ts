@@ -64,7 +64,12 @@ export class WorkerSupervisor {
         worker.pending.delete(id);
         // A worker that stops answering is wedged (e.g. a hung X connection): replace it.
         worker.child.kill('SIGKILL');
-        reject(new CommandError('display_unavailable', `The desktop did not answer ${method} within ${timeoutMs} ms`));
+        reject(
+          new CommandError(
+            'display_unavailable',
+            `The desktop did not answer ${method} within ${timeoutMs} ms`,
+          ),
+        );
       }, timeoutMs);
       worker.pending.set(id, { resolve: resolve as (value: unknown) => void, reject, timer });
       worker.child.send({ id, method, args });
@@ -83,7 +88,8 @@ export class WorkerSupervisor {
   }
 
   private ensureWorker(): Promise<RunningWorker> {
-    if (this.closed) return Promise.reject(new CommandError('shutting_down', 'The server is stopping'));
+    if (this.closed)
+      return Promise.reject(new CommandError('shutting_down', 'The server is stopping'));
     if (this.worker) return Promise.resolve(this.worker);
     this.starting ??= this.start().finally(() => {
       this.starting = undefined;
@@ -95,7 +101,10 @@ export class WorkerSupervisor {
     const { display, logger } = this.options;
     if (!display) throw noDisplay();
     if (!(await displayReachable(display))) {
-      throw new CommandError('display_unavailable', `The display ${display} is not available: its X server is not running`);
+      throw new CommandError(
+        'display_unavailable',
+        `The display ${display} is not available: its X server is not running`,
+      );
     }
     const child = fork(this.workerPath, [], {
       env: { ...process.env, DISPLAY: display },
@@ -111,7 +120,12 @@ export class WorkerSupervisor {
     const ready = await new Promise<WorkerReady>((resolve, reject) => {
       const timer = setTimeout(() => {
         child.kill('SIGKILL');
-        reject(new CommandError('display_unavailable', `The desktop backend did not start on ${display}`));
+        reject(
+          new CommandError(
+            'display_unavailable',
+            `The desktop backend did not start on ${display}`,
+          ),
+        );
       }, this.options.startTimeoutMs ?? 15_000);
       child.once('message', (message: WorkerReady) => {
         clearTimeout(timer);
@@ -127,7 +141,10 @@ export class WorkerSupervisor {
         );
       });
     });
-    logger.info({ display, pid: child.pid, width: ready.width, height: ready.height }, 'desktop worker ready');
+    logger.info(
+      { display, pid: child.pid, width: ready.width, height: ready.height },
+      'desktop worker ready',
+    );
 
     child.on('message', (message: WorkerReply) => {
       const pending = worker.pending.get(message.id);

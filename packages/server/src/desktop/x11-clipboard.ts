@@ -9,12 +9,22 @@ function env(display: string): NodeJS.ProcessEnv {
   return { ...process.env, DISPLAY: display, LC_ALL: 'C.UTF-8' };
 }
 
-async function toolError(display: string, action: string, err: NodeJS.ErrnoException): Promise<CommandError> {
+async function toolError(
+  display: string,
+  action: string,
+  err: NodeJS.ErrnoException,
+): Promise<CommandError> {
   if (err.code === 'ENOENT') {
-    return new CommandError('unsupported', `Cannot ${action} the clipboard: xsel is not installed (Debian package xsel)`);
+    return new CommandError(
+      'unsupported',
+      `Cannot ${action} the clipboard: xsel is not installed (Debian package xsel)`,
+    );
   }
   if (!(await displayReachable(display))) {
-    return new CommandError('display_unavailable', `Cannot ${action} the clipboard: the display ${display} is not available`);
+    return new CommandError(
+      'display_unavailable',
+      `Cannot ${action} the clipboard: the display ${display} is not available`,
+    );
   }
   return new CommandError('command_failed', `Cannot ${action} the clipboard: ${err.message}`);
 }
@@ -47,7 +57,10 @@ export async function writeClipboard(display: string, text: string): Promise<voi
   // Compared without trailing newlines: some tools add or drop one on the way.
   while ((await readClipboard(display)).replace(/\n$/, '') !== text.replace(/\n$/, '')) {
     if (Date.now() > deadline) {
-      throw new CommandError('command_failed', 'The clipboard did not take the new text (another app may own it)');
+      throw new CommandError(
+        'command_failed',
+        'The clipboard did not take the new text (another app may own it)',
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 10));
   }

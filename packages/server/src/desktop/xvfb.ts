@@ -41,7 +41,10 @@ async function stopProcess(child: ChildProcess, graceMs = 2000): Promise<void> {
 function readDisplayNumber(stream: Readable, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
     let text = '';
-    const timer = setTimeout(() => reject(new Error(`Xvfb did not start within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`Xvfb did not start within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     stream.on('data', (chunk: Buffer) => {
       text += chunk.toString();
       const match = /(\d+)\s*\n/.exec(text);
@@ -72,7 +75,9 @@ async function waitForWindowManager(display: string, deadline: number): Promise<
 
 async function waitForServer(display: string, deadline: number): Promise<void> {
   while (Date.now() < deadline) {
-    const probe = spawnSync('xprop', ['-root', '-len', '0'], { env: { ...process.env, DISPLAY: display } });
+    const probe = spawnSync('xprop', ['-root', '-len', '0'], {
+      env: { ...process.env, DISPLAY: display },
+    });
     if (probe.status === 0) return;
     await delay(50);
   }
@@ -83,7 +88,9 @@ async function waitForServer(display: string, deadline: number): Promise<void> {
  * Starts a virtual X display (Xvfb) with a light window manager (openbox), for machines without a
  * screen. Needs the Debian packages of scripts/install-desktop-deps.sh.
  */
-export async function startVirtualDisplay(options: VirtualDisplayOptions = {}): Promise<VirtualDisplay> {
+export async function startVirtualDisplay(
+  options: VirtualDisplayOptions = {},
+): Promise<VirtualDisplay> {
   const width = options.width ?? 1280;
   const height = options.height ?? 800;
   const depth = options.depth ?? 24;
@@ -104,12 +111,16 @@ export async function startVirtualDisplay(options: VirtualDisplayOptions = {}): 
         }),
       ]);
     } else {
-      xvfb = spawn('Xvfb', ['-displayfd', '3', ...screen], { stdio: ['ignore', 'ignore', 'ignore', 'pipe'] });
+      xvfb = spawn('Xvfb', ['-displayfd', '3', ...screen], {
+        stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
+      });
       display = await readDisplayNumber(xvfb.stdio[3] as Readable, timeoutMs);
     }
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new Error('Xvfb is not installed: run scripts/install-desktop-deps.sh (Debian package xvfb)');
+      throw new Error(
+        'Xvfb is not installed: run scripts/install-desktop-deps.sh (Debian package xvfb)',
+      );
     }
     throw err;
   }
@@ -121,7 +132,10 @@ export async function startVirtualDisplay(options: VirtualDisplayOptions = {}): 
 
   let wm: ChildProcess | undefined;
   if ((options.windowManager ?? 'openbox') === 'openbox') {
-    wm = spawn('openbox', ['--sm-disable'], { stdio: 'ignore', env: { ...process.env, DISPLAY: display } });
+    wm = spawn('openbox', ['--sm-disable'], {
+      stdio: 'ignore',
+      env: { ...process.env, DISPLAY: display },
+    });
     try {
       await waitForWindowManager(display, deadline);
     } catch (err) {

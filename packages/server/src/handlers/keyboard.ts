@@ -1,4 +1,9 @@
-import { normalizeKey, resolveHotkey, type CommandsOfGroup, type NormalizedKey } from '@cua/computer-protocol';
+import {
+  normalizeKey,
+  resolveHotkey,
+  type CommandsOfGroup,
+  type NormalizedKey,
+} from '@cua/computer-protocol';
 import { CommandError } from '../command-error.js';
 import type { Desktop } from '../desktop/desktop.js';
 import type { Handler } from './types.js';
@@ -10,7 +15,9 @@ function key(name: string): NormalizedKey {
   return normalized;
 }
 
-export function keyboardHandlers(desktop: Desktop): { [N in CommandsOfGroup<'keyboard'>]: Handler<N> } {
+export function keyboardHandlers(desktop: Desktop): {
+  [N in CommandsOfGroup<'keyboard'>]: Handler<N>;
+} {
   return {
     key_down: async (params) => {
       await desktop.keyDown(key(params.key));
@@ -30,7 +37,8 @@ export function keyboardHandlers(desktop: Desktop): { [N in CommandsOfGroup<'key
     },
     hotkey: async ({ keys }) => {
       const resolved = resolveHotkey(keys);
-      if (!resolved.ok) throw new CommandError('invalid_params', `Unknown key in hotkey: ${resolved.unknown}`);
+      if (!resolved.ok)
+        throw new CommandError('invalid_params', `Unknown key in hotkey: ${resolved.unknown}`);
       await desktop.hotkey(resolved.keys);
       return {};
     },

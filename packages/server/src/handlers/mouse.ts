@@ -35,7 +35,10 @@ async function dragAlong(
       const n = Math.max(1, Math.round((steps * lengths[segment]!) / total));
       for (let i = 1; i <= n; i++) {
         signal.throwIfAborted();
-        await desktop.move(Math.round(x0 + ((x1 - x0) * i) / n), Math.round(y0 + ((y1 - y0) * i) / n));
+        await desktop.move(
+          Math.round(x0 + ((x1 - x0) * i) / n),
+          Math.round(y0 + ((y1 - y0) * i) / n),
+        );
         if (stepMs >= 1) await sleep(stepMs);
       }
     }
@@ -73,7 +76,16 @@ export function mouseHandlers(desktop: Desktop): { [N in CommandsOfGroup<'mouse'
     },
     drag_to: async ({ x, y, button, duration }, ctx) => {
       const from = await desktop.cursorPosition();
-      await dragAlong(desktop, [[from.x, from.y], [x, y]], button, duration, ctx.signal);
+      await dragAlong(
+        desktop,
+        [
+          [from.x, from.y],
+          [x, y],
+        ],
+        button,
+        duration,
+        ctx.signal,
+      );
       return {};
     },
     drag: async ({ path, button, duration }, ctx) => {

@@ -7,7 +7,10 @@ import type { Handler, SessionState } from './types.js';
 type Region = { x: number; y: number; width: number; height: number };
 
 /** The image size after `scale` and `max_width`/`max_height`: never larger than the capture. */
-function outputSize(region: Region, params: ResolvedParams<'screenshot'>): { width: number; height: number; scale: number } {
+function outputSize(
+  region: Region,
+  params: ResolvedParams<'screenshot'>,
+): { width: number; height: number; scale: number } {
   let scale = params.scale ?? 1;
   if (params.max_width !== undefined) scale = Math.min(scale, params.max_width / region.width);
   if (params.max_height !== undefined) scale = Math.min(scale, params.max_height / region.height);
@@ -44,7 +47,11 @@ export function screenHandlers(desktop: Desktop): { [N in CommandsOfGroup<'scree
       });
       ctx.session.lastScreenshot = { scale: size.scale, offsetX: region.x, offsetY: region.y };
       return {
-        image_data: Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength).toString('base64'),
+        image_data: Buffer.from(
+          image.data.buffer,
+          image.data.byteOffset,
+          image.data.byteLength,
+        ).toString('base64'),
         format,
         width: image.width,
         height: image.height,

@@ -169,7 +169,7 @@ async function runCommand(
 function spawnShell(command: string, env: NodeJS.ProcessEnv): ChildProcess {
   const windows = process.platform === 'win32';
   // What Node's own `shell: true` runs, spelled out so the process-group options apply to it.
-  const file = windows ? process.env.ComSpec ?? 'cmd.exe' : '/bin/sh';
+  const file = windows ? (process.env.ComSpec ?? 'cmd.exe') : '/bin/sh';
   const args = windows ? ['/d', '/s', '/c', `"${command}"`] : ['-c', command];
   try {
     return spawn(file, args, {
@@ -208,7 +208,10 @@ async function settlePipes(pipes: Readable[], killed: boolean): Promise<void> {
   // job holds them open), checking only after pending reads had their turn (setImmediate).
   while (!allClosed) {
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([closed, new Promise((resolve) => (timer = setTimeout(resolve, DRAIN_GRACE_MS)))]);
+    await Promise.race([
+      closed,
+      new Promise((resolve) => (timer = setTimeout(resolve, DRAIN_GRACE_MS))),
+    ]);
     clearTimeout(timer);
     await new Promise((resolve) => setImmediate(resolve));
     if (allClosed || killed) break;

@@ -57,7 +57,8 @@ export class HttpTransport {
     const path = (req.url ?? '/').split('?')[0];
     try {
       const unavailable = unavailableStatus(this.options.env);
-      if (unavailable !== undefined) throw new HttpError(unavailable, UNAVAILABLE_DETAIL, 'service_unavailable');
+      if (unavailable !== undefined)
+        throw new HttpError(unavailable, UNAVAILABLE_DETAIL, 'service_unavailable');
       if (!originAllowed(req.headers, this.options.allowedOrigins)) {
         throw new HttpError(403, 'Origin not allowed', 'forbidden_origin');
       }

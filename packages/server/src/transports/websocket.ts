@@ -157,7 +157,8 @@ export class WebSocketTransport {
       if (state === 'ok') return next(data, isBinary);
       if (state === 'failed') return;
       if (state === 'checking') {
-        if (held.length >= MAX_FRAMES_DURING_AUTH) ws.close(1008, 'too many frames before authentication');
+        if (held.length >= MAX_FRAMES_DURING_AUTH)
+          ws.close(1008, 'too many frames before authentication');
         else held.push([data, isBinary]);
         return;
       }
