@@ -5,6 +5,7 @@ set -euo pipefail
 declare -A PACKAGE_OF=(
   [Xvfb]=xvfb [openbox]=openbox [xterm]=xterm [xdotool]=xdotool [wmctrl]=wmctrl
   [xclip]=xclip [xsel]=xsel [xprop]=x11-utils [xmodmap]=x11-xserver-utils [xwallpaper]=xwallpaper
+  [xdg-open]=xdg-utils
 )
 missing=()
 for command in "${!PACKAGE_OF[@]}"; do
