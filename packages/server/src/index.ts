@@ -22,4 +22,4 @@ export {
 } from './desktop/index.js';
 export { createDesktop } from './desktop/create-desktop.js';
 export type { Desktop } from './desktop/desktop.js';
-export { encodeFrame } from './desktop/encode-image.js';
+export { encodeFrame } from './desktop/media/encode-image.js';

@@ -2,15 +2,21 @@ import type { NormalizedKey } from '@cua/computer-protocol';
 import type { Logger } from 'pino';
 import { CommandError } from '../command-error.js';
 import type {
+  DamageEvent,
   Desktop,
+  DesktopCapabilities,
+  DesktopWindows,
   EncodedImage,
   EncodeOptions,
   Frame,
+  Monitor,
   MouseButtonName,
   Region,
 } from './desktop.js';
+import { environmentWithDisplay } from './environment.js';
 import { WorkerSupervisor } from './worker-supervisor.js';
 import { readClipboard, writeClipboard } from './x11-clipboard.js';
+import { X11Windows } from './x11-windows.js';
 
 /** Typing and keys: exact Unicode through XTest (nut-js drops Shift and non-ASCII on X11). */
 export interface KeyboardEngine {
@@ -36,11 +42,37 @@ export interface LinuxDesktopOptions {
  * display: each part reports `display_unavailable` and reconnects on a later call.
  */
 export class LinuxDesktop implements Desktop {
+  readonly capabilities: DesktopCapabilities = {
+    name: 'nut',
+    exactTyping: true,
+    windows: true,
+    damage: false,
+    monitors: false,
+  };
+  readonly windows: DesktopWindows;
   private readonly worker: WorkerSupervisor;
   private keyboard: Promise<KeyboardEngine> | undefined;
 
   constructor(private readonly options: LinuxDesktopOptions) {
     this.worker = new WorkerSupervisor({ display: options.display, logger: options.logger });
+    this.windows = new X11Windows({ env: environmentWithDisplay(options.display) });
+  }
+
+  async monitors(): Promise<Monitor[]> {
+    const { width, height } = await this.screenSize();
+    return [{ name: 'screen', x: 0, y: 0, width, height, primary: true }];
+  }
+
+  onDamage(_listener: (event: DamageEvent) => void): () => void {
+    return () => undefined;
+  }
+
+  windowManagerName(): Promise<string | undefined> {
+    return Promise.reject(new CommandError('unsupported', 'not on this backend'));
+  }
+
+  setWallpaper(): Promise<void> {
+    return Promise.reject(new CommandError('unsupported', 'not on this backend'));
   }
 
   screenSize() {

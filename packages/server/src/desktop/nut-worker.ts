@@ -2,7 +2,7 @@
 // nut-js's native module ends the process (SIGSEGV, or Xlib's exit(1)) when the display is
 // missing or dies; the server survives that and starts a new worker when the display is back.
 import nut from '@nut-tree-fork/nut-js';
-import { encodeFrame } from './encode-image.js';
+import { encodeFrame } from './media/encode-image.js';
 import type {
   MouseButtonName,
   WorkerMethod,

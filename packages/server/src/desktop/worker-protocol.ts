@@ -1,17 +1,12 @@
 /** Messages between the server and its desktop worker process (Node IPC, advanced serialization). */
 
-import type { EncodedImage, EncodeOptions, Frame } from './encode-image.js';
+import type { EncodedImage, EncodeOptions, Frame } from './media/encode-image.js';
 
-export type MouseButtonName = 'left' | 'right' | 'middle';
+import type { MouseButtonName, Region } from './desktop.js';
 
-export interface Region {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
+export type { MouseButtonName, Region };
 
-export type { Frame } from './encode-image.js';
+export type { Frame } from './media/encode-image.js';
 
 /** Everything the worker can do; each method's args and result. */
 export interface WorkerMethods {

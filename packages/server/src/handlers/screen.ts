@@ -1,7 +1,7 @@
 import type { CommandsOfGroup, ResolvedParams } from '@cua/computer-protocol';
 import { CommandError } from '../command-error.js';
 import type { Desktop } from '../desktop/desktop.js';
-import type { ImageFormat } from '../desktop/encode-image.js';
+import type { ImageFormat } from '../desktop/desktop.js';
 import type { Handler, SessionState } from './types.js';
 
 type Region = { x: number; y: number; width: number; height: number };

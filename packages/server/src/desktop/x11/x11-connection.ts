@@ -113,6 +113,7 @@ export class X11Connection {
   private readonly requestTimeoutMs: number;
   private readonly pending = new Set<PendingRequest>();
   private readonly closedListeners = new Set<X11ClosedListener>();
+  private readonly eventListeners = new Set<(event: X11Event) => void>();
   private closedReason: string | undefined;
 
   private keysymsPerKeycodeValue = 0;
@@ -141,7 +142,7 @@ export class X11Connection {
       if (!isProtocolError(error)) this.markClosed(`connection error: ${error.message}`);
     });
     client.stream?.on('close', () => this.markClosed('the connection to the X server closed'));
-    client.on('event', (event) => this.onEvent(event));
+    client.on('event', (event) => this.dispatchEvent(event));
   }
 
   /** Connects, loads XTEST and reads the keyboard and modifier mappings. */
@@ -331,7 +332,14 @@ export class X11Connection {
     if (changed) this.mappingVersionValue++;
   }
 
-  private onEvent(event: X11Event): void {
+  private dispatchEvent(event: X11Event): void {
+    for (const listener of this.eventListeners) {
+      try {
+        listener(event);
+      } catch {
+        // One listener's failure must not starve the others (or the keymap refresh below).
+      }
+    }
     if (event.name !== 'MappingNotify') return;
     if (event.request === MAPPING_NOTIFY_MODIFIER) {
       this.scheduleModifierRefresh();
@@ -369,6 +377,28 @@ export class X11Connection {
       if (this.closed) return;
       this.refreshModifierMapping().catch(() => undefined);
     });
+  }
+
+  /**
+   * Sends one request through the raw client and resolves with its reply. Every call settles:
+   * with the reply, a `command_failed` X error, or `display_unavailable` on timeout or close.
+   */
+  call<T>(name: string, send: (client: X11Client, callback: X11Callback<T>) => void): Promise<T> {
+    return this.request(name, (callback) => send(this.client, callback));
+  }
+
+  /** The raw client, for requests that have no reply (follow them with `sync`). */
+  get raw(): X11Client {
+    this.assertOpen();
+    return this.client;
+  }
+
+  /** Every event the server sends on this connection; returns an unsubscribe function. */
+  onEvent(listener: (event: X11Event) => void): () => void {
+    this.eventListeners.add(listener);
+    return () => {
+      this.eventListeners.delete(listener);
+    };
   }
 
   private request<T>(name: string, send: (callback: X11Callback<T>) => void): Promise<T> {
