@@ -82,6 +82,49 @@ describe('the root entry is browser-safe', () => {
   });
 });
 
+describe('the provider adapters (subpath exports) are browser-safe too', () => {
+  const ADAPTERS = ['anthropic', 'openai', 'gemini'];
+
+  it.each(ADAPTERS.flatMap((name) => [`adapters/${name}.js`, `adapters/${name}.cjs`]))(
+    'dist/%s and its imports: no ws, Node built-ins, Buffer, zod',
+    async (entry) => {
+      const files = await browserFiles(entry);
+      for (const [file, text] of files) {
+        for (const pattern of FORBIDDEN) {
+          expect({ file, found: pattern.test(text) }).toEqual({ file, found: false });
+        }
+      }
+    },
+  );
+
+  it('the root entry carries none of them', async () => {
+    const files = await browserFiles('index.js');
+    for (const [file, text] of files) {
+      expect({ file, found: /AnthropicComputer|OpenAIComputer|GeminiComputer/.test(text) }).toEqual(
+        { file, found: false },
+      );
+    }
+  });
+
+  it('each resolves by its subpath, with import and require', async () => {
+    const out = await node([
+      '--input-type=module',
+      '-e',
+      `import { createRequire } from 'node:module';
+       const require = createRequire(process.cwd() + '/');
+       const names = { anthropic: 'AnthropicComputer', openai: 'OpenAIComputer', gemini: 'GeminiComputer' };
+       const seen = {};
+       for (const [path, name] of Object.entries(names)) {
+         const esm = await import('@cua/computer-client/' + path);
+         const cjs = require('@cua/computer-client/' + path);
+         seen[path] = typeof esm[name] === 'function' && typeof cjs[name] === 'function';
+       }
+       console.log(JSON.stringify(seen));`,
+    ]);
+    expect(JSON.parse(out)).toEqual({ anthropic: true, openai: true, gemini: true });
+  });
+});
+
 describe('Node consumers', () => {
   it('CommonJS: require() gets the Node entry, with a WebSocket, and works', async () => {
     const out = await node([

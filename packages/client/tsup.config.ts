@@ -1,7 +1,14 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts', 'src/node.ts'],
+  // Adapters are their own entries (subpath exports), so the root entry stays small.
+  entry: {
+    index: 'src/index.ts',
+    node: 'src/node.ts',
+    'adapters/anthropic': 'src/adapters/anthropic.ts',
+    'adapters/openai': 'src/adapters/openai.ts',
+    'adapters/gemini': 'src/adapters/gemini.ts',
+  },
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,
