@@ -1,0 +1,206 @@
+import type { RunningServer } from '@cua/computer-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  findWindow,
+  openRecordingTerminal,
+  pointerPosition,
+  startDesktop,
+  windowGeometry,
+  x,
+  type VirtualDisplay,
+} from './helpers/desktop.js';
+import { runExample } from './helpers/examples.js';
+import {
+  expectThat,
+  pngSize,
+  seenAt,
+  startModelStandIn,
+  type ModelRequest,
+} from './helpers/model-stand-in.js';
+import { startServer } from './helpers/server.js';
+import { openEventWindow } from './helpers/xev.js';
+
+const SCRIPT = 'examples/openai-agent/openai-agent.mjs';
+const SCREEN = { width: 2560, height: 1440 };
+// The `computer` tool's budget (1920x1200) keeps 16:9 at 1920x1080: 0.75 of the screen.
+const IMAGE = { width: 1920, height: 1080 };
+
+let desktop: VirtualDisplay;
+let server: RunningServer;
+
+beforeAll(async () => {
+  desktop = await startDesktop(SCREEN);
+  server = await startServer({ display: desktop.display });
+}, 30_000);
+
+afterAll(async () => {
+  await server?.close();
+  await desktop?.stop();
+});
+
+/** A Responses API reply with these output items (the documented shape). */
+function response(index: number, output: unknown[]) {
+  return {
+    id: `resp_${index}`,
+    object: 'response',
+    created_at: 1_700_000_000 + index,
+    status: 'completed',
+    model: 'gpt-5.4',
+    output,
+    parallel_tool_calls: true,
+    tool_choice: 'auto',
+    tools: [{ type: 'computer' }],
+    truncation: 'auto',
+    error: null,
+    incomplete_details: null,
+    instructions: null,
+    metadata: {},
+    temperature: 1,
+    top_p: 1,
+    usage: { input_tokens: 100, output_tokens: 20, total_tokens: 120 },
+  };
+}
+
+const computerCall = (index: number, fields: Record<string, unknown>) => ({
+  type: 'computer_call',
+  id: `cu_${index}`,
+  call_id: `call_${index}`,
+  pending_safety_checks: [],
+  status: 'completed',
+  ...fields,
+});
+
+/** Checks the request answers call `index` with a screenshot of IMAGE's size. */
+function expectScreenshotOutput(request: ModelRequest, index: number): void {
+  expectThat(request.body.previous_response_id === `resp_${index - 1}`, 'not chained');
+  const [item] = request.body.input as {
+    type: string;
+    call_id: string;
+    output: { type: string; image_url: string };
+  }[];
+  expectThat(item?.type === 'computer_call_output', `input: ${JSON.stringify(item)}`);
+  expectThat(item!.call_id === `call_${index}`, `answers ${item!.call_id}`);
+  expectThat(item!.output.type === 'computer_screenshot', 'not a computer_screenshot');
+  const prefix = 'data:image/png;base64,';
+  expectThat(item!.output.image_url.startsWith(prefix), 'not a PNG data URL');
+  const size = pngSize(item!.output.image_url.slice(prefix.length));
+  expectThat(
+    size.width === IMAGE.width && size.height === IMAGE.height,
+    `screenshot is ${size.width}x${size.height}, not ${IMAGE.width}x${IMAGE.height}`,
+  );
+}
+
+describe('examples/openai-agent', () => {
+  it('runs a batched click and typing on a 2560x1440 screen, where the model pointed', async () => {
+    const term = await openRecordingTerminal(desktop.display, 'openai-term');
+    const witness = await openEventWindow(desktop.display, {
+      x: 1800,
+      y: 900,
+      width: 300,
+      height: 200,
+    });
+    try {
+      x(desktop.display, 'xdotool', [
+        'windowactivate',
+        '--sync',
+        await findWindow(desktop.display, 'xev-witness'),
+      ]);
+      witness.clear();
+      const box = windowGeometry(desktop.display, term.windowId);
+      const target = { x: box.x + box.width - 41, y: box.y + box.height - 17 };
+      const [px, py] = seenAt(target, SCREEN, IMAGE);
+      const text = 'typed by gpt ✓';
+
+      const model = await startModelStandIn([
+        (request) => {
+          expectThat(request.path === '/v1/responses', `path ${request.path}`);
+          expectThat(
+            JSON.stringify(request.body.tools) === JSON.stringify([{ type: 'computer' }]),
+            `tools: ${JSON.stringify(request.body.tools)}`,
+          );
+          return response(0, [computerCall(1, { action: { type: 'screenshot' } })]);
+        },
+        (request) => {
+          expectScreenshotOutput(request, 1);
+          return response(1, [
+            computerCall(2, {
+              actions: [
+                { type: 'click', button: 'left', x: px, y: py },
+                { type: 'type', text },
+              ],
+            }),
+          ]);
+        },
+        (request) => {
+          expectScreenshotOutput(request, 2);
+          return response(2, [
+            {
+              type: 'message',
+              id: 'msg_3',
+              status: 'completed',
+              role: 'assistant',
+              content: [{ type: 'output_text', text: 'Typed it.', annotations: [] }],
+            },
+          ]);
+        },
+      ]);
+      try {
+        const run = await runExample(SCRIPT, ['type into the terminal'], {
+          CUA_URL: server.url,
+          OPENAI_API_KEY: 'sk-test',
+          OPENAI_BASE_URL: `${model.url}/v1`,
+        });
+        expect(model.problems).toEqual([]);
+        expect(run.stderr).toBe('');
+        expect(run.code).toBe(0);
+        expect(run.stdout).toContain(`screenshots: ${IMAGE.width}x${IMAGE.height}`);
+        expect(run.stdout).toContain('step 1: {"type":"screenshot"}');
+        expect(run.stdout).toContain(
+          `step 2: {"type":"click","button":"left","x":${px},"y":${py}}`,
+        );
+        expect(run.stdout).toContain(`step 2: {"type":"type","text":${JSON.stringify(text)}}`);
+        expect(run.stdout).toContain('step 3: model: Typed it.');
+        expect(run.stdout).toMatch(/^done$/m);
+
+        const pointer = pointerPosition(desktop.display);
+        expect(Math.abs(pointer.x - target.x)).toBeLessThanOrEqual(1);
+        expect(Math.abs(pointer.y - target.y)).toBeLessThanOrEqual(1);
+        const expected = Buffer.from(text, 'utf8');
+        expect((await term.waitForBytes(expected.length)).equals(expected)).toBe(true);
+        expect(witness.presses()).toEqual([]);
+      } finally {
+        await model.close();
+      }
+    } finally {
+      await witness.close();
+      await term.close();
+    }
+  });
+
+  it('refuses a call with pending safety checks, and does nothing', async () => {
+    const model = await startModelStandIn([
+      () =>
+        response(0, [
+          computerCall(1, {
+            action: { type: 'type', text: 'rm -rf' },
+            pending_safety_checks: [
+              { id: 'cu_sc_1', code: 'malicious_instructions', message: 'Looks risky' },
+            ],
+          }),
+        ]),
+    ]);
+    try {
+      const run = await runExample(SCRIPT, [], {
+        CUA_URL: server.url,
+        OPENAI_API_KEY: 'sk-test',
+        OPENAI_BASE_URL: `${model.url}/v1`,
+      });
+      expect(run.code).toBe(1);
+      expect(run.stdout).toContain('safety check: malicious_instructions: Looks risky');
+      expect(run.stderr).toContain('Pending safety checks not acknowledged');
+      expect(model.requests).toHaveLength(1);
+    } finally {
+      await model.close();
+    }
+  });
+});
