@@ -1,0 +1,134 @@
+import type { RunningServer } from '@cua/computer-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  findWindow,
+  openRecordingTerminal,
+  pointerPosition,
+  startDesktop,
+  windowGeometry,
+  x,
+  type VirtualDisplay,
+} from './helpers/desktop.js';
+import { runExample } from './helpers/examples.js';
+import { expectThat, pngSize, startModelStandIn } from './helpers/model-stand-in.js';
+import { startServer } from './helpers/server.js';
+import { openEventWindow } from './helpers/xev.js';
+
+const SCRIPT = 'examples/gemini-agent/gemini-agent.mjs';
+// 1280x800 fits Gemini's 1440x900 as it is.
+const SCREEN = { width: 1280, height: 800 };
+
+let desktop: VirtualDisplay;
+let server: RunningServer;
+
+beforeAll(async () => {
+  desktop = await startDesktop(SCREEN);
+  server = await startServer({ display: desktop.display });
+}, 30_000);
+
+afterAll(async () => {
+  await server?.close();
+  await desktop?.stop();
+});
+
+/** A generateContent reply with these parts (the documented shape). */
+const reply = (parts: unknown[]) => ({
+  candidates: [{ content: { role: 'model', parts }, finishReason: 'STOP', index: 0 }],
+  usageMetadata: { promptTokenCount: 100, candidatesTokenCount: 20, totalTokenCount: 120 },
+  modelVersion: 'gemini-2.5-computer-use-preview-10-2025',
+});
+
+type Part = {
+  inlineData?: { mimeType: string; data: string };
+  functionResponse?: { name: string; response: Record<string, unknown>; parts: Part[] };
+};
+
+function expectImage(part: Part | undefined, what: string): void {
+  expectThat(part?.inlineData?.mimeType === 'image/png', `${what}: no PNG`);
+  const size = pngSize(part!.inlineData!.data);
+  expectThat(
+    size.width === SCREEN.width && size.height === SCREEN.height,
+    `${what}: ${size.width}x${size.height}`,
+  );
+}
+
+describe('examples/gemini-agent', () => {
+  it('types where Gemini pointed on its 0-999 grid', async () => {
+    const term = await openRecordingTerminal(desktop.display, 'gemini-term');
+    const witness = await openEventWindow(desktop.display, {
+      x: 900,
+      y: 500,
+      width: 300,
+      height: 200,
+    });
+    try {
+      x(desktop.display, 'xdotool', [
+        'windowactivate',
+        '--sync',
+        await findWindow(desktop.display, 'xev-witness'),
+      ]);
+      witness.clear();
+      const box = windowGeometry(desktop.display, term.windowId);
+      const target = { x: box.x + box.width - 29, y: box.y + box.height - 31 };
+      const grid = {
+        x: Math.floor(((target.x + 0.5) * 1000) / SCREEN.width),
+        y: Math.floor(((target.y + 0.5) * 1000) / SCREEN.height),
+      };
+      const text = 'typed by gemini ✓';
+
+      const model = await startModelStandIn([
+        (request) => {
+          expectThat(/:generateContent$/.test(request.path), `path ${request.path}`);
+          const tools = JSON.stringify(request.body.tools);
+          expectThat(/computer_?[uU]se/.test(tools), `tools: ${tools}`);
+          expectThat(tools.includes('open_web_browser'), `browser actions not excluded: ${tools}`);
+          const contents = request.body.contents as { parts: Part[] }[];
+          expectImage(contents[0]!.parts[1], 'first screenshot');
+          return reply([
+            {
+              functionCall: {
+                name: 'type_text_at',
+                args: { ...grid, text, press_enter: false, clear_before_typing: false },
+              },
+            },
+          ]);
+        },
+        (request) => {
+          const contents = request.body.contents as { role: string; parts: Part[] }[];
+          const answer = contents.at(-1)!.parts[0]!.functionResponse;
+          expectThat(answer?.name === 'type_text_at', `answer: ${JSON.stringify(answer)}`);
+          expectThat(JSON.stringify(answer!.response) === '{}', JSON.stringify(answer!.response));
+          expectImage(answer!.parts[0], 'function response screenshot');
+          return reply([{ text: 'Typed it.' }]);
+        },
+      ]);
+      try {
+        const run = await runExample(SCRIPT, ['type into the terminal'], {
+          CUA_URL: server.url,
+          GEMINI_API_KEY: 'test-key',
+          GOOGLE_GEMINI_BASE_URL: model.url,
+        });
+        expect(model.problems).toEqual([]);
+        expect(run.stderr).toBe('');
+        expect(run.code).toBe(0);
+        expect(run.stdout).toContain(`step 1: type_text_at {"x":${grid.x},"y":${grid.y},`);
+        expect(run.stdout).toContain('step 2: model: Typed it.');
+        expect(run.stdout).toMatch(/^done$/m);
+
+        // One grid cell is 1.28 screen pixels wide: the pointer is on the target's pixel or
+        // its neighbour, and the click focused the terminal.
+        const pointer = pointerPosition(desktop.display);
+        expect(Math.abs(pointer.x - target.x)).toBeLessThanOrEqual(1);
+        expect(Math.abs(pointer.y - target.y)).toBeLessThanOrEqual(1);
+        const expected = Buffer.from(text, 'utf8');
+        expect((await term.waitForBytes(expected.length)).equals(expected)).toBe(true);
+        expect(witness.presses()).toEqual([]);
+      } finally {
+        await model.close();
+      }
+    } finally {
+      await witness.close();
+      await term.close();
+    }
+  });
+});
