@@ -253,7 +253,7 @@ describe('run_command (reference §3.3)', () => {
     await expectAllGone(await readPids(file, 3));
   });
 
-  it('caps each stream, keeps draining, and says truncated', async () => {
+  it('caps each stream by its encoded size, keeps draining, and says truncated', async () => {
     const capped = await RawClient.open(cappedServer.url);
     try {
       const reply = await capped.request({
@@ -278,7 +278,8 @@ describe('run_command (reference §3.3)', () => {
         return_code: 0,
         truncated: true,
       });
-      expect(big.stdout).toBe('\0'.repeat(1000));
+      // The cap counts wire bytes: JSON writes each NUL as six (\u0000).
+      expect(big.stdout).toBe('\0'.repeat(166));
       // A cut inside a multi-byte character drops the partial character, not a U+FFFD.
       const multi = await capped.request({
         command: 'run_command',

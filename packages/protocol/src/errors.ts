@@ -16,6 +16,10 @@ export const ERROR_CODES = {
   forbidden_origin: { httpStatus: 403, summary: 'A browser origin that is not allowed.' },
   not_found: { httpStatus: 404, summary: 'A file, window or process that does not exist.' },
   payload_too_large: { httpStatus: 413, summary: 'The request is larger than the server accepts.' },
+  reply_too_large: {
+    httpStatus: 413,
+    summary: 'The reply would be larger than the server sends; ask for less (ranges, scale).',
+  },
   rate_limited: { httpStatus: 429, summary: 'Too many failed attempts; try again later.' },
   command_failed: { httpStatus: 500, summary: 'The command ran and reported a failure.' },
   internal: { httpStatus: 500, summary: 'An unexpected error inside the server.' },

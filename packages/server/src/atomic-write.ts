@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Stats } from 'node:fs';
 import { open, realpath, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import { OPEN_WRITE_DEVICE_FLAGS, refuseStreamFile } from './special-file.js';
 
 /** Room for the prefix and random suffix within the usual 255-byte name limit. */
 const MAX_TEMP_STEM_CHARS = 200;
@@ -22,8 +23,10 @@ export async function writeFileAtomic(target: string, data: Uint8Array): Promise
     });
   }
   if (existing !== undefined && !existing.isFile()) {
-    // A device or FIFO (/dev/null, a named pipe): renaming over it would destroy it.
-    await writeFile(finalPath, data);
+    // Renaming over a device (/dev/null) would destroy it, so it is written in place; a FIFO is
+    // refused, since opening it would wait for a reader.
+    refuseStreamFile(existing, target);
+    await writeFile(finalPath, data, { flag: OPEN_WRITE_DEVICE_FLAGS });
     return;
   }
   const dir = path.dirname(finalPath);

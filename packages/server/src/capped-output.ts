@@ -1,47 +1,84 @@
+/** Bytes left for output in a reply; one per stream, and one shared by both streams. */
+export class WireBudget {
+  constructor(public remaining: number) {}
+}
+
 /**
- * Collects a stream's bytes up to a cap and drops the rest, so a chatty command cannot grow the
- * server's memory or produce a reply larger than clients accept.
+ * Collects a stream's output as text up to a cap on what it costs *on the wire*, and drops the
+ * rest, so a chatty command cannot grow the server's memory or produce a reply larger than
+ * clients accept. Counting encoded bytes matters: JSON writes a NUL as six bytes (`\u0000`),
+ * and a byte that is not UTF-8 becomes U+FFFD (three), so raw bytes say little about the reply.
  */
 export class CappedOutput {
-  private readonly chunks: Buffer[] = [];
-  private kept = 0;
+  // ignoreBOM keeps a leading BOM; invalid bytes become U+FFFD, so one bad byte costs nothing else.
+  private readonly decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+  private readonly pieces: string[] = [];
   private dropped = false;
 
-  constructor(private readonly maxBytes: number) {}
+  constructor(private readonly budgets: readonly WireBudget[]) {}
 
   get truncated(): boolean {
     return this.dropped;
   }
 
-  /** Returns the part of `chunk` that was kept (empty once the cap is reached). */
-  push(chunk: Buffer): Buffer {
-    const room = this.maxBytes - this.kept;
-    if (chunk.length > room) this.dropped = true;
-    if (room <= 0) return chunk.subarray(0, 0);
-    const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
-    this.chunks.push(part);
-    this.kept += part.length;
-    return part;
+  /**
+   * Returns the text of `chunk` that was kept (empty once the cap is reached). The decoder
+   * carries a character split across chunks over to the next one, so it arrives whole.
+   */
+  push(chunk: Uint8Array): string {
+    if (this.dropped || chunk.length === 0) return '';
+    return this.keep(this.decoder.decode(chunk, { stream: true }));
   }
 
-  /** UTF-8 with U+FFFD for invalid bytes: one bad byte must not cost the whole output. */
+  /** At EOF: bytes held back are a broken character (U+FFFD), or dropped at a cap's cut. */
+  end(): string {
+    if (this.dropped) return '';
+    return this.keep(this.decoder.decode());
+  }
+
   text(): string {
-    let bytes = Buffer.concat(this.chunks, this.kept);
-    // A cut in the middle of a character would otherwise end in a spurious U+FFFD.
-    if (this.dropped) bytes = bytes.subarray(0, completeUtf8Length(bytes));
-    return bytes.toString('utf8');
+    return this.pieces.join('');
+  }
+
+  private keep(text: string): string {
+    if (text === '') return '';
+    const room = Math.min(...this.budgets.map((b) => b.remaining));
+    const { length, bytes } = prefixWithin(text, room);
+    if (length < text.length) this.dropped = true;
+    for (const budget of this.budgets) budget.remaining -= bytes;
+    const kept = length === text.length ? text : text.slice(0, length);
+    if (kept !== '') this.pieces.push(kept);
+    return kept;
   }
 }
 
-/** Length of `bytes` without a trailing, incomplete UTF-8 sequence (if there is one). */
-export function completeUtf8Length(bytes: Uint8Array): number {
-  const end = bytes.length;
-  // A sequence is at most 4 bytes long, so its lead byte is within the last 4.
-  for (let i = end - 1; i >= 0 && i >= end - 4; i -= 1) {
-    const byte = bytes[i]!;
-    if ((byte & 0xc0) === 0x80) continue;
-    const needed = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
-    return end - i < needed ? i : end;
+/** UTF-8 bytes of one UTF-16 code unit (or a surrogate pair) inside a JSON string. */
+function unitCost(code: number, next: number): { units: number; bytes: number } {
+  if (code < 0x20) {
+    // \b \t \n \f \r have two-character escapes; the other controls are \u00XX.
+    const short = code === 0x08 || code === 0x09 || code === 0x0a || code === 0x0c || code === 0x0d;
+    return { units: 1, bytes: short ? 2 : 6 };
   }
-  return end;
+  if (code === 0x22 || code === 0x5c) return { units: 1, bytes: 2 };
+  if (code < 0x80) return { units: 1, bytes: 1 };
+  if (code < 0x800) return { units: 1, bytes: 2 };
+  if (code >= 0xd800 && code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+    return { units: 2, bytes: 4 };
+  }
+  // A lone surrogate is written as a \uXXXX escape.
+  if (code >= 0xd800 && code <= 0xdfff) return { units: 1, bytes: 6 };
+  return { units: 1, bytes: 3 };
+}
+
+/** The longest prefix of `text` (whole characters) whose JSON encoding fits in `room` bytes. */
+export function prefixWithin(text: string, room: number): { length: number; bytes: number } {
+  let bytes = 0;
+  let i = 0;
+  while (i < text.length) {
+    const cost = unitCost(text.charCodeAt(i), text.charCodeAt(i + 1));
+    if (bytes + cost.bytes > room) break;
+    bytes += cost.bytes;
+    i += cost.units;
+  }
+  return { length: i, bytes };
 }

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { AUTH_MODES, type AuthMode } from './auth/config.js';
+import { SERVER_SECRET_ENV_NAMES } from './child-secrets.js';
 import { parseKeysFile } from './auth/local-keys-verifier.js';
 import { createLogger, type LogLevel } from './logger.js';
 import { PACKAGE_VERSION } from './package-info.js';
@@ -26,6 +27,18 @@ function seconds(value: string): number {
   return n;
 }
 
+const SIZE_UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
+
+/** `16777216`, `16MiB`, `16M`, `512k`. */
+function size(value: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*([kmg]?)(?:i?b)?$/i.exec(value.trim());
+  const n = match ? Number(match[1]) * SIZE_UNITS[match[2]!.toLowerCase()]! : NaN;
+  if (!Number.isFinite(n) || n < 1024) {
+    throw new InvalidArgumentError('a size of at least 1KiB, e.g. 16MiB or 16777216');
+  }
+  return Math.floor(n);
+}
+
 const program = new Command()
   .name('computer-server')
   .description('Computer Server: lets computer-use agents see and drive this desktop.')
@@ -42,6 +55,12 @@ const program = new Command()
     'longest any command may run',
     seconds,
     DEFAULTS.commandTimeoutMs / 1000,
+  )
+  .option(
+    '--shutdown-grace <seconds>',
+    'on SIGTERM/SIGINT, how long requests in flight may finish before they are aborted',
+    seconds,
+    DEFAULTS.shutdownGraceMs / 1000,
   )
   .addOption(
     new Option(
@@ -74,6 +93,29 @@ const program = new Command()
     '--allow-origin <origin...>',
     'browser origins allowed to connect (e.g. http://localhost:5173)',
   )
+  .option(
+    '--allowed-host <name...>',
+    'host names to answer besides IP literals and localhost, when bound to loopback (DNS ' +
+      'rebinding protection; env CUA_ALLOWED_HOSTS, comma-separated)',
+  )
+  .option(
+    '--max-reply-bytes <size>',
+    'largest reply; bigger ones fail with reply_too_large',
+    size,
+    DEFAULTS.maxReplyBytes,
+  )
+  .option(
+    '--connection-budget-bytes <size>',
+    'memory one connection may hold (queued requests, reads, unsent replies)',
+    size,
+    DEFAULTS.connectionBudgetBytes,
+  )
+  .option(
+    '--server-budget-bytes <size>',
+    'the same for all connections together',
+    size,
+    DEFAULTS.serverBudgetBytes,
+  )
   .option('--ssl-keyfile <path>', 'TLS private key: serve wss:// and https://')
   .option('--ssl-certfile <path>', 'TLS certificate chain (with --ssl-keyfile)')
   .option('--display <display>', 'X display to drive (env DISPLAY)', process.env.DISPLAY)
@@ -94,6 +136,7 @@ const opts = program.opts<{
   host: string;
   port: number;
   commandTimeout: number;
+  shutdownGrace: number;
   logLevel: LogLevel;
   auth: AuthMode;
   containerName?: string;
@@ -101,6 +144,10 @@ const opts = program.opts<{
   apiKey?: string[];
   apiKeysFile?: string;
   allowOrigin?: string[];
+  allowedHost?: string[];
+  maxReplyBytes: number;
+  connectionBudgetBytes: number;
+  serverBudgetBytes: number;
   sslKeyfile?: string;
   sslCertfile?: string;
   display?: string;
@@ -126,10 +173,20 @@ try {
     ...(opts.apiKey ?? []),
     ...(opts.apiKeysFile ? parseKeysFile(readFileSync(opts.apiKeysFile, 'utf8')) : []),
   ];
+  // Read once; from here on no child (run_command, launched apps, desktop tools) inherits them.
+  for (const name of SERVER_SECRET_ENV_NAMES) delete process.env[name];
+  const allowedHosts = [
+    ...(process.env.CUA_ALLOWED_HOSTS ?? '')
+      .split(',')
+      .map((h) => h.trim())
+      .filter(Boolean),
+    ...(opts.allowedHost ?? []),
+  ];
   const server = await startComputerServer({
     host: opts.host,
     port: opts.port,
     commandTimeoutMs: opts.commandTimeout * 1000,
+    shutdownGraceMs: opts.shutdownGrace * 1000,
     logger,
     ...(display ? { display } : {}),
     auth: {
@@ -139,6 +196,10 @@ try {
       apiKeys,
     },
     ...(opts.allowOrigin ? { allowOrigins: opts.allowOrigin } : {}),
+    allowedHosts,
+    maxReplyBytes: opts.maxReplyBytes,
+    connectionBudgetBytes: opts.connectionBudgetBytes,
+    serverBudgetBytes: opts.serverBudgetBytes,
     ...(opts.sslKeyfile && opts.sslCertfile
       ? { tls: { key: readFileSync(opts.sslKeyfile), cert: readFileSync(opts.sslCertfile) } }
       : {}),

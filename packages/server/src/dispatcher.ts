@@ -31,6 +31,8 @@ export interface DispatchContext {
   session: SessionState;
   /** Where the handler's interim events go; absent where the transport cannot carry them. */
   emit?: ((event: HandlerEvent) => void) | undefined;
+  /** Holds memory budget until the reply is sent (see HandlerContext.reserveMemory). */
+  reserveMemory?: ((bytes: number, signal: AbortSignal) => Promise<void>) | undefined;
 }
 
 export interface DispatcherOptions {
@@ -111,7 +113,10 @@ export class Dispatcher {
     // produce output, and no event may follow its request's reply.
     let open = true;
     const handlerCtx: HandlerContext = { signal: controller.signal, session: ctx.session };
-    const { emit } = ctx;
+    const { emit, reserveMemory } = ctx;
+    if (reserveMemory) {
+      handlerCtx.reserveMemory = (bytes) => reserveMemory(bytes, controller.signal);
+    }
     if (emit) {
       handlerCtx.emit = (event) => {
         if (open) emit(event);

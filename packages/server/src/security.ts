@@ -33,3 +33,59 @@ export function originAllowed(headers: IncomingHttpHeaders, allowed: ReadonlySet
 export function normalizeOrigin(origin: string): string {
   return origin.trim().toLowerCase().replace(/\/+$/, '');
 }
+
+/** Which Host headers a server answers; see `hostPolicyFor`. */
+export interface HostPolicy {
+  /** Lower-case host names (no port) allowed besides IP literals and localhost. */
+  readonly names: ReadonlySet<string>;
+}
+
+/** Whether a bind address is this machine's loopback (nothing else can reach it). */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h);
+}
+
+/**
+ * DNS rebinding: a web page at `evil.example` can point its name at 127.0.0.1 and then read
+ * this server with the browser's blessing (same origin, no Origin header on GET). The page's
+ * name still shows in the Host header, so a server bound to loopback answers only Host values
+ * it knows: an IP literal (no DNS involved), `localhost` and `*.localhost` (browsers resolve
+ * those themselves), and the names given with `--allowed-host`. Bound elsewhere, Host is
+ * checked only when names were given.
+ */
+export function hostPolicyFor(
+  bindHost: string,
+  allowedHosts: readonly string[],
+): HostPolicy | undefined {
+  if (!isLoopbackHost(bindHost) && allowedHosts.length === 0) return undefined;
+  return { names: new Set(allowedHosts.map((name) => hostName(name))) };
+}
+
+export function hostAllowed(header: string | undefined, policy: HostPolicy | undefined): boolean {
+  // A client that sends no Host is no browser (browsers always send one).
+  if (policy === undefined || header === undefined) return true;
+  const name = hostName(header);
+  if (name === '') return false;
+  if (isIpLiteral(name)) return true;
+  if (name === 'localhost' || name.endsWith('.localhost')) return true;
+  return policy.names.has(name);
+}
+
+/** `Example.COM.:8000` → `example.com`; `[::1]:80` → `::1`. */
+function hostName(value: string): string {
+  let h = value.trim().toLowerCase();
+  if (h.startsWith('[')) {
+    const end = h.indexOf(']');
+    h = end < 0 ? '' : h.slice(1, end);
+  } else {
+    const colon = h.indexOf(':');
+    // More than one colon without brackets: a bare IPv6 literal.
+    if (colon >= 0 && h.indexOf(':', colon + 1) < 0) h = h.slice(0, colon);
+  }
+  return h.replace(/\.$/, '');
+}
+
+function isIpLiteral(name: string): boolean {
+  return /^\d{1,3}(\.\d{1,3}){3}$/.test(name) || (name.includes(':') && /^[0-9a-f:.]+$/.test(name));
+}

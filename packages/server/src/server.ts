@@ -8,14 +8,19 @@ import { createDesktop } from './desktop/create-desktop.js';
 import type { Desktop } from './desktop/desktop.js';
 import { createHandlers } from './handlers/index.js';
 import type { HandlerTable } from './handlers/types.js';
+import { LIMITS } from './limits.js';
 import { createLogger } from './logger.js';
+import { MemoryBudget } from './memory-budget.js';
 import {
+  hostAllowed,
+  hostPolicyFor,
   normalizeOrigin,
   originAllowed,
   UNAVAILABLE_DETAIL,
   unavailableStatus,
 } from './security.js';
 import { HttpTransport } from './transports/http.js';
+import { PreAuthSlots } from './transports/pre-auth-slots.js';
 import { WebSocketTransport } from './transports/websocket.js';
 
 export interface ComputerServerOptions {
@@ -34,9 +39,20 @@ export interface ComputerServerOptions {
   /** Upstream's effective limit (uvicorn's default): larger frames close with 1009. */
   maxPayloadBytes?: number;
   heartbeatMs?: number;
+  /**
+   * Memory one connection may hold: queued requests, reserved reads, unsent replies. Reading
+   * from it pauses when this is reached. (`maxBufferedBytes` is the older name.)
+   */
+  connectionBudgetBytes?: number;
   maxBufferedBytes?: number;
-  /** How long shutdown waits for in-flight requests before closing sockets. */
+  /** The same, summed over every connection and `/cmd` request. */
+  serverBudgetBytes?: number;
+  /** Largest encoded reply; a bigger one is replaced by a `reply_too_large` failure. */
+  maxReplyBytes?: number;
+  /** How long shutdown waits for in-flight requests before aborting them. */
   shutdownGraceMs?: number;
+  /** After aborting, how long shutdown waits for their replies (and process trees). */
+  shutdownAbortWaitMs?: number;
   /**
    * Who may connect. Defaults to `auto` read from the environment, as upstream: on when
    * `CONTAINER_NAME` is set or API keys are given. Tests and embedders should say which they want.
@@ -46,6 +62,11 @@ export interface ComputerServerOptions {
   handshakeTimeoutMs?: number;
   /** Browser origins allowed to use the server (e.g. `http://localhost:5173`); none by default. */
   allowOrigins?: readonly string[];
+  /**
+   * Host names (besides IP literals and localhost) the server answers to when bound to loopback,
+   * e.g. a name in /etc/hosts; other Host headers are refused (DNS rebinding).
+   */
+  allowedHosts?: readonly string[];
   /** Serve `wss://` and `https://` on the same port. */
   tls?: { key: string | Buffer; cert: string | Buffer };
   /** Environment read per request by the availability gate (reference §1.6). */
@@ -68,11 +89,15 @@ export const DEFAULTS = {
   host: '127.0.0.1',
   port: 8000,
   commandTimeoutMs: 10 * 60_000,
-  maxPayloadBytes: 16 * 1024 * 1024,
+  maxPayloadBytes: LIMITS.maxFrameBytes,
   heartbeatMs: 20_000,
-  maxBufferedBytes: 64 * 1024 * 1024,
-  shutdownGraceMs: 5_000,
-  handshakeTimeoutMs: 10_000,
+  maxBufferedBytes: LIMITS.connectionBudgetBytes,
+  connectionBudgetBytes: LIMITS.connectionBudgetBytes,
+  serverBudgetBytes: LIMITS.serverBudgetBytes,
+  maxReplyBytes: LIMITS.maxReplyBytes,
+  shutdownGraceMs: LIMITS.shutdownGraceMs,
+  shutdownAbortWaitMs: LIMITS.shutdownAbortWaitMs,
+  handshakeTimeoutMs: LIMITS.handshakeTimeoutMs,
 } as const;
 
 export function authSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): AuthSettings {
@@ -118,22 +143,38 @@ export async function startComputerServer(
     options.auth ?? authSettingsFromEnv(env),
   );
   const allowedOrigins = new Set((options.allowOrigins ?? []).map(normalizeOrigin));
+  const host = options.host ?? DEFAULTS.host;
+  const hostPolicy = hostPolicyFor(host, options.allowedHosts ?? []);
+  const serverBudget = new MemoryBudget(options.serverBudgetBytes ?? DEFAULTS.serverBudgetBytes);
+  const preAuth = new PreAuthSlots(
+    LIMITS.maxUnauthenticatedPerAddress,
+    LIMITS.maxUnauthenticatedTotal,
+  );
+  const maxReplyBytes = options.maxReplyBytes ?? DEFAULTS.maxReplyBytes;
   const http = new HttpTransport({
     dispatcher,
     maxPayloadBytes,
+    maxReplyBytes,
     osType: osType(),
     authenticator,
     env,
     allowedOrigins,
+    hostPolicy,
+    serverBudget,
+    preAuth,
   });
   const ws = new WebSocketTransport({
     dispatcher,
     logger,
     maxPayloadBytes,
+    maxReplyBytes,
     heartbeatMs: options.heartbeatMs ?? DEFAULTS.heartbeatMs,
-    maxBufferedBytes: options.maxBufferedBytes ?? DEFAULTS.maxBufferedBytes,
+    connectionBudgetBytes:
+      options.connectionBudgetBytes ?? options.maxBufferedBytes ?? DEFAULTS.connectionBudgetBytes,
+    serverBudget,
     authenticator,
     handshakeTimeoutMs: options.handshakeTimeoutMs ?? DEFAULTS.handshakeTimeoutMs,
+    preAuth,
   });
 
   const server: Server = options.tls
@@ -145,6 +186,8 @@ export async function startComputerServer(
     const path = (req.url ?? '/').split('?')[0];
     const refuse = (status: string) =>
       socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    // DNS rebinding: checked before anything else, on every route.
+    if (!hostAllowed(req.headers.host, hostPolicy)) return refuse('403 Forbidden');
     if (path !== '/ws') return refuse('404 Not Found');
     const unavailable = unavailableStatus(env);
     if (unavailable !== undefined) {
@@ -159,8 +202,9 @@ export async function startComputerServer(
     ws.handleUpgrade(req, socket, head);
   });
   server.on('clientError', (_err, socket) => socket.destroy());
-
-  const host = options.host ?? DEFAULTS.host;
+  // A connection that trickles its headers or body is dropped, not kept for minutes.
+  server.headersTimeout = LIMITS.headersTimeoutMs;
+  server.requestTimeout = LIMITS.requestTimeoutMs;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? DEFAULTS.port, host, () => {
@@ -176,9 +220,12 @@ export async function startComputerServer(
   const close = () => {
     closing ??= (async () => {
       const grace = options.shutdownGraceMs ?? DEFAULTS.shutdownGraceMs;
+      const abortWait = options.shutdownAbortWaitMs ?? DEFAULTS.shutdownAbortWaitMs;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      await Promise.all([ws.close(grace), http.drain(grace)]);
+      // Every transport: answer within the grace, then abort what still runs and wait (bounded)
+      // for it to stop, so no command's process tree outlives the server.
+      await Promise.all([ws.close(grace, abortWait), http.drain(grace, abortWait)]);
       server.closeAllConnections();
       await Promise.all([closed, desktop.close()]);
     })();

@@ -2,63 +2,97 @@ import { setMaxListeners } from 'node:events';
 import { AUTH_MESSAGES, type OutputEvent, type RequestId } from '@cua/computer-protocol';
 import { failure, withId, type Dispatcher, type ReplyBody } from './dispatcher.js';
 import type { HandlerEvent, SessionState } from './handlers/types.js';
+import { LIMITS } from './limits.js';
+import { MemoryBudget } from './memory-budget.js';
+import { encodeReply } from './reply-encoding.js';
 import { parseJson, parseRequest } from './request.js';
 
 export interface SessionOptions {
   dispatcher: Dispatcher;
-  /** Sends one frame: a reply, or an interim event of a request with an id. */
-  send: (frame: ReplyBody | OutputEvent) => void;
-  /**
-   * Requests with ids run at most this many at a time; the rest wait, and `onBackpressure(true)`
-   * asks the transport to stop reading until they start. Bounds memory when a client pipelines
-   * a burst of requests with large replies.
-   */
+  /** Writes one encoded frame; calls `sent` once its bytes have left the process. */
+  send: (text: string, sent: () => void) => void;
+  /** Asks the transport to stop (true) or resume (false) reading frames from the client. */
+  setPaused: (paused: boolean) => void;
+  /** The server's budget; this connection's counts into it. */
+  serverBudget: MemoryBudget;
+  connectionBudgetBytes?: number;
+  maxReplyBytes?: number;
+  /** Requests with ids running at once; the rest wait their turn. */
   maxConcurrent?: number;
-  onBackpressure?: (waiting: boolean) => void;
+  /** Received and not yet answered; reading pauses at this many. */
+  maxQueued?: number;
 }
 
-export const DEFAULT_MAX_CONCURRENT_PER_CONNECTION = 32;
+type Reserve = (bytes: number, signal: AbortSignal) => Promise<void>;
+
+export const DEFAULT_MAX_CONCURRENT_PER_CONNECTION = LIMITS.maxConcurrentPerConnection;
 
 /**
- * One client connection's ordering rules. Frames without an `id` are handled strictly one at a
- * time and answered in order, as upstream does (its clients take the n-th frame as the n-th
- * reply). Frames with an `id` start at once and are answered when done, echoing the id; their
- * handlers may send interim events (tagged with the same id) before that reply.
+ * One client connection's ordering rules and memory budget. Frames without an `id` are handled
+ * strictly one at a time and answered in order, as upstream does (its clients take the n-th
+ * frame as the n-th reply). Frames with an `id` start at once (up to `maxConcurrent`) and are
+ * answered when done, echoing the id; their handlers may send interim events first.
+ *
+ * Every request costs budget from receipt until its reply is sent, and every reply from then
+ * until the transport has written it. Reading from the client stops while the connection's
+ * budget is spent, while too many requests are queued, or while the server's budget is spent
+ * and this connection holds more than a small floor: memory stays bounded whatever the client
+ * sends, and how slowly it reads.
  */
 export class Session {
   readonly state: SessionState = {};
+  readonly budget: MemoryBudget;
   private serial: Promise<void> = Promise.resolve();
   private readonly controller = new AbortController();
   private readonly pending = new Set<Promise<void>>();
   private running = 0;
-  private congested = false;
+  private queued = 0;
+  private unsentBytes = 0;
+  private paused = false;
+  private closed = false;
   private readonly waiting: Array<() => void> = [];
+  private readonly unsubscribe: Array<() => void> = [];
 
   constructor(private readonly options: SessionOptions) {
     // Every request in flight listens to the connection's signal; thousands may be pipelined.
     setMaxListeners(0, this.controller.signal);
+    this.budget = new MemoryBudget(
+      options.connectionBudgetBytes ?? LIMITS.connectionBudgetBytes,
+      options.serverBudget,
+    );
+    const update = () => this.updateReading();
+    this.unsubscribe.push(this.budget.onRelease(update), options.serverBudget.onRelease(update));
   }
 
-  handleText(text: string): void {
+  /** `frameBytes`: the frame's size as received (its text's UTF-8 length by default). */
+  handleText(text: string, frameBytes = Buffer.byteLength(text)): void {
+    const cost = 2 * frameBytes + LIMITS.requestOverheadBytes;
+    this.admit(cost);
     const json = parseJson(text);
-    if (!json.ok) return this.answerInOrder(async () => failure('invalid_json', json.error));
+    if (!json.ok) return this.answerInOrder(cost, async () => failure('invalid_json', json.error));
     const request = parseRequest(json.value);
     if (!request.ok) {
       const reply = failure(request.code, request.error);
-      if (request.id !== undefined) return this.answerNow(request.id, async () => reply);
-      return this.answerInOrder(async () => reply);
+      if (request.id !== undefined) return this.answerNow(cost, request.id, async () => reply);
+      return this.answerInOrder(cost, async () => reply);
     }
     const { id } = request;
     if (id === undefined) {
-      return this.answerInOrder(() => this.execute(request.command, request.params));
+      return this.answerInOrder(cost, (reserve) =>
+        this.execute(request.command, request.params, reserve),
+      );
     }
     // Only a client that tags its requests can tell an interim event from a reply.
     const emit = (event: HandlerEvent) => this.send({ id, ...event });
-    return this.answerNow(id, () => this.execute(request.command, request.params, emit));
+    return this.answerNow(cost, id, (reserve) =>
+      this.execute(request.command, request.params, reserve, emit),
+    );
   }
 
-  handleBinary(): void {
-    this.answerInOrder(async () =>
+  handleBinary(frameBytes = 0): void {
+    const cost = frameBytes + LIMITS.requestOverheadBytes;
+    this.admit(cost);
+    this.answerInOrder(cost, async () =>
       failure(
         'invalid_request',
         'Binary frames are not supported: send each request as a JSON text frame',
@@ -66,9 +100,15 @@ export class Session {
     );
   }
 
-  /** Aborts in-flight handlers (their connection is gone). */
-  close(): void {
-    this.controller.abort(new Error('connection closed'));
+  /** Aborts in-flight handlers (their connection is gone, or the server is stopping). */
+  close(reason = 'connection closed'): void {
+    if (!this.closed) {
+      this.closed = true;
+      for (const off of this.unsubscribe.splice(0)) off();
+    }
+    this.controller.abort(new Error(reason));
+    // Waiting requests now run at once and fail fast on the aborted signal.
+    this.wakeAll();
   }
 
   /** Resolves once every request received so far has been answered. */
@@ -80,9 +120,41 @@ export class Session {
     return this.pending.size;
   }
 
+  private admit(cost: number): void {
+    this.queued += 1;
+    this.budget.add('queued', cost);
+    this.updateReading();
+  }
+
+  private finish(cost: number): void {
+    this.queued -= 1;
+    this.budget.release('queued', cost);
+    this.updateReading();
+  }
+
+  private updateReading(): void {
+    if (this.closed) return;
+    const server = this.options.serverBudget;
+    const maxQueued = this.options.maxQueued ?? LIMITS.maxQueuedRequestsPerConnection;
+    const pause =
+      this.budget.full ||
+      this.queued >= maxQueued ||
+      (server.full && this.budget.usedBytes >= LIMITS.budgetFloorBytes);
+    if (pause !== this.paused) {
+      this.paused = pause;
+      this.options.setPaused(pause);
+    }
+  }
+
+  /** Behind on reading: new requests wait, as their replies would only pile up. */
+  private get congested(): boolean {
+    return this.unsentBytes >= this.budget.limitBytes / 2;
+  }
+
   private execute(
     command: string,
     params: Record<string, unknown> | undefined,
+    reserveMemory: Reserve,
     emit?: (event: HandlerEvent) => void,
   ): Promise<ReplyBody> {
     // Auth is off (or already done) by the time a frame reaches here; upstream clients that
@@ -92,58 +164,79 @@ export class Session {
     }
     return this.options.dispatcher.dispatch(
       { command, params },
-      { signal: this.controller.signal, session: this.state, emit },
+      { signal: this.controller.signal, session: this.state, emit, reserveMemory },
     );
   }
 
-  private answerInOrder(work: () => Promise<ReplyBody>): void {
-    const done = this.serial.then(() => this.run(async () => this.send(await work())));
+  private answerInOrder(cost: number, work: (reserve: Reserve) => Promise<ReplyBody>): void {
+    const done = this.serial.then(() => this.run(cost, async (reserve) => work(reserve)));
     this.serial = done;
     this.track(done);
   }
 
-  private answerNow(id: RequestId, work: () => Promise<ReplyBody>): void {
-    this.track(this.run(async () => this.send(withId(await work(), id))));
+  private answerNow(
+    cost: number,
+    id: RequestId,
+    work: (reserve: Reserve) => Promise<ReplyBody>,
+  ): void {
+    this.track(this.run(cost, async (reserve) => withId(await work(reserve), id)));
   }
 
-  /**
-   * The transport says whether the client is behind on reading its replies. While it is, no new
-   * request starts, so a client that never reads cannot make the server buffer without bound.
-   */
-  setCongested(congested: boolean): void {
-    this.congested = congested;
-    if (!congested) this.wake();
-  }
-
-  private async run(task: () => Promise<void>): Promise<void> {
+  private async run(cost: number, work: (reserve: Reserve) => Promise<ReplyBody>): Promise<void> {
     const max = this.options.maxConcurrent ?? DEFAULT_MAX_CONCURRENT_PER_CONNECTION;
-    while (this.congested || this.running >= max) {
-      await new Promise<void>((resolve) => {
-        this.waiting.push(resolve);
-        if (this.waiting.length === 1) this.options.onBackpressure?.(true);
-      });
+    while (!this.closed && (this.congested || this.running >= max)) {
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
     }
     this.running += 1;
+    let reserved = 0;
+    const reserve: Reserve = async (bytes, signal) => {
+      // One reservation never needs more than half the budget (reads are capped well below).
+      const clamped = Math.min(bytes, this.budget.limitBytes / 2);
+      await this.budget.reserve(clamped, signal);
+      reserved += clamped;
+    };
     try {
-      await task();
+      let reply: ReplyBody;
+      try {
+        reply = await work(reserve);
+      } catch (err) {
+        // The dispatcher never throws; should it, the requests queued behind still get answers.
+        reply = failure('internal', err instanceof Error ? err.message : String(err));
+      }
+      this.send(reply);
     } finally {
+      // The reply's own bytes are counted by now (as unsent); what it was built from is not.
+      if (reserved > 0) this.budget.release('held', reserved);
       this.running -= 1;
-      this.wake();
+      this.waiting.shift()?.();
+      this.finish(cost);
     }
   }
 
   /** Lets every waiting request look again; those that still cannot start wait anew. */
-  private wake(): void {
-    const woken = this.waiting.splice(0);
-    if (woken.length > 0) this.options.onBackpressure?.(false);
-    for (const resolve of woken) resolve();
+  private wakeAll(): void {
+    for (const resolve of this.waiting.splice(0)) resolve();
   }
 
   /** A frame that cannot be sent (socket gone) must not stop the replies queued behind it. */
   private send(frame: ReplyBody | OutputEvent): void {
+    const { text, bytes } = encodeReply(frame, this.options.maxReplyBytes ?? LIMITS.maxReplyBytes);
+    this.unsentBytes += bytes;
+    this.budget.add('held', bytes);
+    let released = false;
+    const sent = () => {
+      if (released) return;
+      released = true;
+      const wasCongested = this.congested;
+      this.unsentBytes -= bytes;
+      this.budget.release('held', bytes);
+      if (wasCongested && !this.congested) this.wakeAll();
+      this.updateReading();
+    };
     try {
-      this.options.send(frame);
+      this.options.send(text, sent);
     } catch {
+      sent();
       this.close();
     }
   }

@@ -1,6 +1,8 @@
+import { LIMITS } from '../limits.js';
 import { Authenticator } from './authenticator.js';
+import { CheckGate } from './check-gate.js';
+import { FailureThrottle } from './failure-throttle.js';
 import { LocalKeysVerifier } from './local-keys-verifier.js';
-import { FailureRateLimiter } from './rate-limiter.js';
 import { RemoteVerifier } from './remote-verifier.js';
 
 export const AUTH_MODES = ['auto', 'none', 'container', 'keys'] as const;
@@ -13,8 +15,13 @@ export interface AuthSettings {
   /** `CUA_BASE_URL_AUTH`. */
   authBaseUrl?: string | undefined;
   apiKeys?: readonly string[] | undefined;
+  /** Failures per address or credential within the window before failure replies are delayed. */
   maxFailures?: number;
   failureWindowMs?: number;
+  /** Ceiling of the delay of a failure reply. */
+  maxFailureDelayMs?: number;
+  /** Failures from all addresses within the window before everyone gets the ceiling. */
+  globalFailureBudget?: number;
   remoteTimeoutMs?: number;
   remoteCacheTtlMs?: number;
 }
@@ -30,20 +37,28 @@ export interface ResolvedAuth {
 export function resolveAuth(settings: AuthSettings): ResolvedAuth {
   const keys = settings.apiKeys ?? [];
   const name = settings.containerName || undefined;
-  const limiter = () =>
-    new FailureRateLimiter({
-      maxFailures: settings.maxFailures ?? 10,
-      windowMs: settings.failureWindowMs ?? 60_000,
-    });
+  const throttle = new FailureThrottle({
+    freeFailures: settings.maxFailures ?? LIMITS.freeAuthFailures,
+    windowMs: settings.failureWindowMs ?? LIMITS.authFailureWindowMs,
+    baseDelayMs: LIMITS.authFailureBaseDelayMs,
+    maxDelayMs: settings.maxFailureDelayMs ?? LIMITS.authFailureMaxDelayMs,
+    globalBudget: settings.globalFailureBudget ?? LIMITS.globalAuthFailureBudget,
+  });
   const remote = (containerName: string) =>
     new RemoteVerifier({
       baseUrl: settings.authBaseUrl || DEFAULT_AUTH_BASE_URL,
       containerName,
       timeoutMs: settings.remoteTimeoutMs ?? 5000,
       cacheTtlMs: settings.remoteCacheTtlMs ?? 30_000,
+      gate: new CheckGate({
+        maxPerAddress: LIMITS.maxRemoteChecksPerAddress,
+        maxTotal: LIMITS.maxRemoteChecksTotal,
+        slowLane: () => throttle.globalExhausted(),
+        slowLaneIntervalMs: LIMITS.slowLaneIntervalMs,
+      }),
     });
   const on = (verifier: RemoteVerifier | LocalKeysVerifier, why: string): ResolvedAuth => ({
-    authenticator: new Authenticator(verifier, limiter()),
+    authenticator: new Authenticator(verifier, throttle),
     summary: `auth on: ${verifier.description} (${why})`,
   });
 

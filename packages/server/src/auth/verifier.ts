@@ -2,5 +2,6 @@
 export interface Verifier {
   /** A short description for the start-up line; never contains a key. */
   readonly description: string;
-  verify(containerName: string, apiKey: string): Promise<boolean>;
+  /** `address`: the client's, so remote checks can be bounded per address. */
+  verify(containerName: string, apiKey: string, address?: string): Promise<boolean>;
 }

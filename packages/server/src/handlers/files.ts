@@ -1,24 +1,21 @@
-import {
-  appendFile,
-  lstat,
-  mkdir,
-  open,
-  readdir,
-  readFile,
-  rmdir,
-  stat,
-  unlink,
-} from 'node:fs/promises';
+import { lstat, mkdir, readdir, rmdir, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { CommandsOfGroup } from '@cua/computer-protocol';
+import { appendBytes } from '../append-write.js';
 import { writeFileAtomic } from '../atomic-write.js';
+import { readBounded } from '../bounded-read.js';
 import { errnoCode, fileError } from '../fs-error.js';
+import { LIMITS } from '../limits.js';
 import { decodeStrictBase64 } from '../strict-base64.js';
 import { resolveUserPath } from '../user-path.js';
-import type { Handler } from './types.js';
+import type { Handler, HandlerContext } from './types.js';
 
-/** Reads are issued in pieces of at most this, so an open-ended read grows as the data comes. */
-const READ_CHUNK_BYTES = 1024 * 1024;
+/**
+ * Memory a read of n bytes holds until its reply is sent, per byte read: the bytes, their
+ * base64 (or decoded text) and the encoded reply.
+ */
+const READ_BYTES_COST = 3;
+const READ_TEXT_COST = 4;
 
 export type FilesHandlers = { [N in CommandsOfGroup<'files'>]: Handler<N> };
 
@@ -40,7 +37,9 @@ export function filesHandlers(): FilesHandlers {
 
     read_text: async ({ path: input }, ctx) => {
       const file = resolveUserPath(input);
-      const bytes = await withPath(file, () => readFile(file, { signal: ctx.signal }));
+      const bytes = await withPath(file, () =>
+        readBounded(file, readOptions(ctx, 'read_text', READ_TEXT_COST, 0, undefined)),
+      );
       // Universal newlines, as upstream's text mode: \r\n and a lone \r both become \n.
       return { content: bytes.toString('utf8').replace(/\r\n?/g, '\n') };
     },
@@ -51,18 +50,20 @@ export function filesHandlers(): FilesHandlers {
       return {};
     },
 
-    read_bytes: async ({ path: input, offset, length }) => {
+    read_bytes: async ({ path: input, offset, length }, ctx) => {
       const file = resolveUserPath(input);
       const start = Math.max(0, offset);
       const wanted = length === undefined || length === null || length < 0 ? undefined : length;
-      const bytes = await withPath(file, () => readRange(file, start, wanted));
+      const bytes = await withPath(file, () =>
+        readBounded(file, readOptions(ctx, 'read_bytes', READ_BYTES_COST, start, wanted)),
+      );
       return { content_b64: bytes.toString('base64') };
     },
 
     write_bytes: async ({ path: input, content_b64: contentB64, append }) => {
       const data = decodeStrictBase64(contentB64, 'content_b64');
       const file = resolveUserPath(input);
-      await withPath(file, () => (append ? appendFile(file, data) : writeFileAtomic(file, data)));
+      await withPath(file, () => (append ? appendBytes(file, data) : writeFileAtomic(file, data)));
       return {};
     },
 
@@ -88,6 +89,24 @@ export function filesHandlers(): FilesHandlers {
       await withPath(dir, () => rmdir(dir));
       return {};
     },
+  };
+}
+
+function readOptions(
+  ctx: HandlerContext,
+  command: string,
+  costPerByte: number,
+  start: number,
+  length: number | undefined,
+) {
+  const { reserveMemory } = ctx;
+  return {
+    start,
+    length,
+    command,
+    maxBytes: LIMITS.maxReadBytes,
+    signal: ctx.signal,
+    reserve: reserveMemory && ((bytes: number) => reserveMemory(bytes * costPerByte)),
   };
 }
 
@@ -124,30 +143,6 @@ async function listFilesAndDirectories(dir: string): Promise<string[]> {
     }),
   );
   return kept.filter((name): name is string => name !== undefined);
-}
-
-/**
- * Reads `length` bytes (or to EOF) from `start` without loading the rest of the file. EOF is
- * where reading stops, not the stat size, so files that report size 0 (/proc) still read.
- */
-async function readRange(file: string, start: number, length: number | undefined): Promise<Buffer> {
-  const handle = await open(file, 'r');
-  try {
-    const chunks: Buffer[] = [];
-    let total = 0;
-    while (length === undefined || total < length) {
-      const want =
-        length === undefined ? READ_CHUNK_BYTES : Math.min(READ_CHUNK_BYTES, length - total);
-      const buffer = Buffer.allocUnsafe(want);
-      const { bytesRead } = await handle.read(buffer, 0, want, start + total);
-      if (bytesRead === 0) break;
-      chunks.push(bytesRead === want ? buffer : buffer.subarray(0, bytesRead));
-      total += bytesRead;
-    }
-    return Buffer.concat(chunks, total);
-  } finally {
-    await handle.close();
-  }
 }
 
 /** unlink, with the same "Is a directory" on every OS (macOS says EPERM for a directory). */

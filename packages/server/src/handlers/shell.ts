@@ -3,13 +3,24 @@ import type { Socket } from 'node:net';
 import { constants } from 'node:os';
 import type { Readable } from 'node:stream';
 import type { RunCommandResult } from '@cua/computer-protocol';
-import { CappedOutput } from '../capped-output.js';
+import { CappedOutput, WireBudget } from '../capped-output.js';
+import { withoutServerSecrets } from '../child-secrets.js';
 import { CommandError } from '../command-error.js';
-import { killProcessTree, SPAWN_AS_GROUP_LEADER } from '../process-tree.js';
+import { LIMITS } from '../limits.js';
+import {
+  killProcessTree,
+  newTreeMarker,
+  SPAWN_AS_GROUP_LEADER,
+  TREE_MARKER_ENV,
+} from '../process-tree.js';
 import type { Handler, HandlerEvent } from './types.js';
 
-/** Per stream: the Python client drops replies above 10 MiB, so more is never useful. */
-export const DEFAULT_MAX_OUTPUT_BYTES = 10 * 1024 * 1024;
+/**
+ * Per stream, counted as encoded on the wire. Whatever this is, stdout and stderr together are
+ * also held to `LIMITS.maxCommandOutputWireBytes`, so the reply stays under the 10 MiB message
+ * limit of upstream's Python client.
+ */
+export const DEFAULT_MAX_OUTPUT_BYTES = LIMITS.maxCommandOutputWireBytes;
 
 /** After the shell exits, pipes quiet for this long are taken as held by a background job. */
 const DRAIN_GRACE_MS = 100;
@@ -21,7 +32,7 @@ const KILL_GRACE_MS = 1000;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export interface ShellHandlerOptions {
-  /** Bytes kept of each of stdout and stderr; the rest is read and dropped. */
+  /** Wire bytes kept of each of stdout and stderr; the rest is read and dropped. */
   maxOutputBytes: number;
   /** The commands' environment (with the DISPLAY the server drives); the server's by default. */
   env?: NodeJS.ProcessEnv;
@@ -43,32 +54,14 @@ export function shellHandlers(options: ShellHandlerOptions): {
   };
 }
 
-/**
- * Forwards the kept bytes of one stream as `output` events. The decoder carries an incomplete
- * character over to the next chunk, so a character split across writes arrives whole.
- */
-class OutputEvents {
-  // ignoreBOM keeps a leading BOM, as the reply's text (Buffer#toString) does.
-  private readonly decoder = new TextDecoder('utf-8', { ignoreBOM: true });
-
-  constructor(
-    private readonly stream: HandlerEvent['stream'],
-    private readonly emit: (event: HandlerEvent) => void,
-  ) {}
-
-  write(bytes: Uint8Array): void {
-    if (bytes.length > 0) this.send(this.decoder.decode(bytes, { stream: true }));
-  }
-
-  /** Bytes held back at the end are a broken character: U+FFFD, or dropped at a cap's cut. */
-  end(truncated: boolean): void {
-    const rest = this.decoder.decode();
-    if (!truncated) this.send(rest);
-  }
-
-  private send(data: string): void {
-    if (data !== '') this.emit({ event: 'output', stream: this.stream, data });
-  }
+/** Forwards the kept text of one stream as `output` events: they add up to the reply's text. */
+function outputEvents(
+  stream: HandlerEvent['stream'],
+  emit: ((event: HandlerEvent) => void) | undefined,
+): (data: string) => void {
+  return (data) => {
+    if (emit && data !== '') emit({ event: 'output', stream, data });
+  };
 }
 
 type Ending =
@@ -85,25 +78,21 @@ async function runCommand(
   env: NodeJS.ProcessEnv,
 ): Promise<RunCommandResult> {
   signal.throwIfAborted();
-  const child = spawnShell(command, env);
-  const stdout = new CappedOutput(maxOutputBytes);
-  const stderr = new CappedOutput(maxOutputBytes);
-  const stdoutEvents = emit && new OutputEvents('stdout', emit);
-  const stderrEvents = emit && new OutputEvents('stderr', emit);
+  const marker = newTreeMarker();
+  const child = spawnShell(command, withoutServerSecrets(env, { [TREE_MARKER_ENV]: marker }));
+  const both = new WireBudget(LIMITS.maxCommandOutputWireBytes);
+  const stdout = new CappedOutput([new WireBudget(maxOutputBytes), both]);
+  const stderr = new CappedOutput([new WireBudget(maxOutputBytes), both]);
+  const stdoutEvents = outputEvents('stdout', emit);
+  const stderrEvents = outputEvents('stderr', emit);
   const pipes = [child.stdout, child.stderr].filter((p): p is Readable => p !== null);
-  // Events carry only what the cap keeps, so they add up to the reply's text.
-  child.stdout?.on('data', (chunk: Buffer) => {
-    const kept = stdout.push(chunk);
-    stdoutEvents?.write(kept);
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    const kept = stderr.push(chunk);
-    stderrEvents?.write(kept);
-  });
+  child.stdout?.on('data', (chunk: Buffer) => stdoutEvents(stdout.push(chunk)));
+  child.stderr?.on('data', (chunk: Buffer) => stderrEvents(stderr.push(chunk)));
   // An unhandled 'error' would take the whole server down; the outcome is read from 'exit'.
   for (const pipe of pipes) pipe.on('error', () => undefined);
 
   let stopped: 'timeout' | 'abort' | undefined;
+  let killed: Promise<void> = Promise.resolve();
   let onStopped: () => void = () => undefined;
   const ended = new Promise<Ending>((resolve) => {
     child.once('exit', (code, exitSignal) => resolve({ kind: 'exit', code, signal: exitSignal }));
@@ -116,7 +105,7 @@ async function runCommand(
   const stop = (reason: 'timeout' | 'abort') => {
     if (stopped !== undefined || child.exitCode !== null || child.signalCode !== null) return;
     stopped = reason;
-    killProcessTree(child);
+    killed = killProcessTree(child, marker);
     onStopped();
   };
 
@@ -139,9 +128,11 @@ async function runCommand(
     for (const pipe of pipes) pipe.destroy();
     throw new CommandError('command_failed', `Could not run '${command}': ${ending.error.message}`);
   }
+  // Processes that left the group (setsid) are found by their marker; the reply waits for that.
+  await killed;
   await settlePipes(pipes, stopped !== undefined);
-  stdoutEvents?.end(stdout.truncated);
-  stderrEvents?.end(stderr.truncated);
+  stdoutEvents(stdout.end());
+  stderrEvents(stderr.end());
 
   const truncated = stdout.truncated || stderr.truncated ? { truncated: true } : {};
   if (stopped === 'timeout') {

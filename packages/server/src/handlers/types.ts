@@ -25,6 +25,12 @@ export interface HandlerContext {
    * Calls after the handler's reply is decided (e.g. once it timed out) are dropped.
    */
   emit?: (event: HandlerEvent) => void;
+  /**
+   * Holds `bytes` of the connection's and the server's memory budget until this request's reply
+   * has been sent, first waiting while the budgets are spent. Handlers call it before a large
+   * allocation (a file read), so many requests at once cannot exhaust the machine.
+   */
+  reserveMemory?: (bytes: number) => Promise<void>;
 }
 
 export type Handler<N extends CommandName> = (

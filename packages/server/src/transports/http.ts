@@ -1,20 +1,37 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { setMaxListeners } from 'node:events';
 import { describeCommands, type ErrorCode } from '@cua/computer-protocol';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { Dispatcher, ReplyBody } from '../dispatcher.js';
 import { withId } from '../dispatcher.js';
 import type { SessionState } from '../handlers/types.js';
+import { describeBytes } from '../limits.js';
+import type { MemoryBudget } from '../memory-budget.js';
+import { encodeReply } from '../reply-encoding.js';
 import { parseRequest } from '../request.js';
-import { originAllowed, UNAVAILABLE_DETAIL, unavailableStatus } from '../security.js';
+import {
+  hostAllowed,
+  originAllowed,
+  UNAVAILABLE_DETAIL,
+  unavailableStatus,
+  type HostPolicy,
+} from '../security.js';
+import type { PreAuthSlot, PreAuthSlots } from './pre-auth-slots.js';
 
 export interface HttpTransportOptions {
   dispatcher: Dispatcher;
   maxPayloadBytes: number;
+  maxReplyBytes: number;
   osType: string;
   authenticator?: Authenticator | undefined;
   /** Read per request for the availability gate. */
   env: NodeJS.ProcessEnv;
   allowedOrigins: ReadonlySet<string>;
+  /** Which Host headers are answered (DNS rebinding); undefined: any. */
+  hostPolicy: HostPolicy | undefined;
+  serverBudget: MemoryBudget;
+  /** Requests not yet authenticated, shared with `/ws`. */
+  preAuth: PreAuthSlots;
 }
 
 class HttpError extends Error {
@@ -38,6 +55,8 @@ const CORS_HEADERS = {
 export class HttpTransport {
   private commandsBody: string | undefined;
   private readonly inFlight = new Set<Promise<void>>();
+  /** One per `/cmd` command running: shutdown aborts them. */
+  private readonly running = new Set<AbortController>();
 
   constructor(private readonly options: HttpTransportOptions) {}
 
@@ -47,15 +66,23 @@ export class HttpTransport {
     void done.finally(() => this.inFlight.delete(done));
   }
 
-  /** Waits (at most graceMs) for requests being answered. */
-  async drain(graceMs: number): Promise<void> {
-    const timeout = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());
-    await Promise.race([Promise.allSettled([...this.inFlight]), timeout]);
+  /**
+   * Waits (at most graceMs) for requests being answered, then aborts the commands still running
+   * (their process trees die with them) and waits up to abortWaitMs for their replies.
+   */
+  async drain(graceMs: number, abortWaitMs: number): Promise<void> {
+    const all = () => Promise.allSettled([...this.inFlight]);
+    await Promise.race([all(), delay(graceMs)]);
+    for (const controller of this.running) controller.abort(new Error('server shutting down'));
+    await Promise.race([all(), delay(abortWaitMs)]);
   }
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0];
     try {
+      if (!hostAllowed(req.headers.host, this.options.hostPolicy)) {
+        throw new HttpError(403, hostRefusal(req.headers.host), 'forbidden_origin');
+      }
       const unavailable = unavailableStatus(this.options.env);
       if (unavailable !== undefined)
         throw new HttpError(unavailable, UNAVAILABLE_DETAIL, 'service_unavailable');
@@ -105,21 +132,40 @@ export class HttpTransport {
     res.end(this.commandsBody);
   }
 
-  /** Auth comes after the body checks and before the command lookup, in upstream's order. */
-  private async authenticate(req: IncomingMessage): Promise<void> {
-    const { authenticator } = this.options;
+  /**
+   * With auth on, credentials are checked from the headers before a byte of the body is read:
+   * a client nobody knows cannot make the server buffer 16 MiB bodies. (Upstream checks the body
+   * first; the statuses and `detail` texts are the same.) A failure is answered after the
+   * throttle's delay.
+   */
+  private async authenticate(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const { authenticator, preAuth } = this.options;
     if (!authenticator) return;
-    const outcome = await authenticator.checkHeaders(
-      req.headers['x-container-name'],
-      req.headers['x-api-key'],
-      req.socket.remoteAddress ?? 'unknown',
-    );
-    if (outcome.ok) return;
-    if (outcome.code === 'rate_limited') {
-      const retryAfter = String(Math.ceil((outcome.retryAfterMs ?? 1000) / 1000));
-      throw new HttpError(429, outcome.message, outcome.code, { 'retry-after': retryAfter });
+    const address = req.socket.remoteAddress ?? 'unknown';
+    const slot: PreAuthSlot | undefined = preAuth.acquire(address);
+    if (slot === undefined) {
+      throw new HttpError(
+        429,
+        'Too many requests are waiting for authentication; try again in 1s',
+        'rate_limited',
+        { 'retry-after': '1' },
+      );
     }
-    throw new HttpError(401, outcome.message, outcome.code);
+    try {
+      const outcome = await authenticator.checkHeaders(
+        req.headers['x-container-name'],
+        req.headers['x-api-key'],
+        address,
+      );
+      if (outcome.ok) return;
+      if (outcome.delayMs > 0) {
+        slot.park(() => res.destroy());
+        await delay(outcome.delayMs);
+      }
+      throw new HttpError(401, outcome.message, outcome.code);
+    } finally {
+      slot.release();
+    }
   }
 
   /**
@@ -127,43 +173,87 @@ export class HttpTransport {
    * Python client parses everything after the first `data: ` as one JSON document.
    */
   private async cmd(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const text = await readBody(req, this.options.maxPayloadBytes);
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (err) {
-      throw new HttpError(400, `Invalid JSON body: ${(err as Error).message}`, 'invalid_json');
-    }
-    const request = parseRequest(value);
-    if (!request.ok) {
-      const detail =
-        request.reason === 'no_command'
-          ? 'Command is required'
-          : request.reason === 'not_object'
-            ? `Invalid JSON body: ${request.error}`
-            : request.error;
-      throw new HttpError(400, detail, request.code);
-    }
-    await this.authenticate(req);
-    const resolved = this.options.dispatcher.resolve(request.command);
-    if (!resolved.ok) throw new HttpError(400, String(resolved.reply.error), 'unknown_command');
-
-    // A client that hangs up mid-command aborts it (e.g. kills its shell process).
+    await this.authenticate(req, res);
+    const budget = this.options.serverBudget;
+    // A request costs its body twice over (bytes, then text) until it is answered.
+    let held = 0;
+    const hold = async (bytes: number, signal: AbortSignal) => {
+      await budget.reserve(bytes, signal);
+      held += bytes;
+    };
     const controller = new AbortController();
+    setMaxListeners(0, controller.signal);
+    // A client that hangs up mid-command aborts it (e.g. kills its shell process).
     res.on('close', () => {
       if (!res.writableFinished) controller.abort(new Error('client disconnected'));
     });
-    const session: SessionState = {};
-    const reply: ReplyBody = await this.options.dispatcher.dispatch(
-      { command: request.command, params: request.params },
-      { signal: controller.signal, session },
-    );
-    res.writeHead(200, {
-      'content-type': 'text/plain; charset=utf-8',
-      'cache-control': 'no-cache',
-    });
-    res.end(`data: ${JSON.stringify(withId(reply, request.id))}\n\n`);
+    this.running.add(controller);
+    try {
+      const declared = Number(req.headers['content-length'] ?? 0);
+      if (declared > 0 && declared <= this.options.maxPayloadBytes) {
+        await hold(2 * declared, controller.signal);
+      }
+      const text = await readBody(req, this.options.maxPayloadBytes);
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch (err) {
+        throw new HttpError(400, `Invalid JSON body: ${(err as Error).message}`, 'invalid_json');
+      }
+      const request = parseRequest(value);
+      if (!request.ok) {
+        const detail =
+          request.reason === 'no_command'
+            ? 'Command is required'
+            : request.reason === 'not_object'
+              ? `Invalid JSON body: ${request.error}`
+              : request.error;
+        throw new HttpError(400, detail, request.code);
+      }
+      const resolved = this.options.dispatcher.resolve(request.command);
+      if (!resolved.ok) throw new HttpError(400, String(resolved.reply.error), 'unknown_command');
+
+      const session: SessionState = {};
+      const reply: ReplyBody = await this.options.dispatcher.dispatch(
+        { command: request.command, params: request.params },
+        { signal: controller.signal, session, reserveMemory: hold },
+      );
+      const { text: json, bytes } = encodeReply(
+        withId(reply, request.id),
+        this.options.maxReplyBytes,
+      );
+      // The encoded reply replaces what it was built from until it has been written.
+      budget.add('held', bytes);
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        budget.release('held', bytes);
+      };
+      res.once('finish', release);
+      res.once('close', release);
+      res.writeHead(200, {
+        'content-type': 'text/plain; charset=utf-8',
+        'cache-control': 'no-cache',
+      });
+      res.end(`data: ${json}\n\n`);
+    } finally {
+      this.running.delete(controller);
+      if (held > 0) budget.release('held', held);
+    }
   }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+function hostRefusal(host: string | undefined): string {
+  return (
+    `Host ${JSON.stringify(host ?? '')} is not allowed: this server answers only its own ` +
+    'address and localhost (a page on another site may be rebinding its name to this ' +
+    'machine); start it with --allowed-host <name> to add a name'
+  );
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -174,8 +264,10 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? 0);
+    const tooLarge = () =>
+      new HttpError(413, `Request body larger than ${describeBytes(limit)}`, 'payload_too_large');
     if (declared > limit) {
-      reject(new HttpError(413, `Request body larger than ${limit} bytes`, 'payload_too_large'));
+      reject(tooLarge());
       req.resume();
       return;
     }
@@ -184,7 +276,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
-        reject(new HttpError(413, `Request body larger than ${limit} bytes`, 'payload_too_large'));
+        reject(tooLarge());
         req.destroy();
         return;
       }

@@ -5,22 +5,26 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { AUTH_MESSAGES } from '@cua/computer-protocol';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { Dispatcher } from '../dispatcher.js';
+import { LIMITS } from '../limits.js';
+import type { MemoryBudget } from '../memory-budget.js';
 import { Session } from '../session.js';
+import type { PreAuthSlot, PreAuthSlots } from './pre-auth-slots.js';
 
 export interface WebSocketTransportOptions {
   dispatcher: Dispatcher;
   logger: Logger;
   maxPayloadBytes: number;
   heartbeatMs: number;
-  /** Unsent reply bytes above which the server stops reading from a client that does not read. */
-  maxBufferedBytes: number;
+  /** Memory one connection may hold (queued requests, reserved reads, unsent replies). */
+  connectionBudgetBytes: number;
+  serverBudget: MemoryBudget;
+  maxReplyBytes: number;
   /** When set, the first frame must be a successful `authenticate`. */
   authenticator?: Authenticator | undefined;
   handshakeTimeoutMs: number;
+  /** Connections not yet authenticated, shared with HTTP. */
+  preAuth: PreAuthSlots;
 }
-
-/** Frames a client may pipeline behind its `authenticate` while the key is being checked. */
-const MAX_FRAMES_DURING_AUTH = 256;
 
 /**
  * `/ws`: one JSON text frame in, one out. Idle sockets stay open (upstream clients cannot
@@ -31,6 +35,7 @@ export class WebSocketTransport {
   private readonly sessions = new Map<WebSocket, Session>();
   private readonly heartbeat: NodeJS.Timeout;
   private readonly alive = new WeakSet<WebSocket>();
+  private readonly slots = new WeakMap<IncomingMessage, PreAuthSlot>();
 
   constructor(private readonly options: WebSocketTransportOptions) {
     this.wss = new WebSocketServer({
@@ -44,6 +49,20 @@ export class WebSocketTransport {
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    if (this.options.authenticator) {
+      // Refused before the upgrade, so an unauthenticated flood costs no WebSocket state.
+      const slot = this.options.preAuth.acquire(req.socket.remoteAddress ?? 'unknown');
+      if (slot === undefined) {
+        socket.end(
+          'HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nConnection: close\r\n' +
+            'Content-Length: 0\r\n\r\n',
+        );
+        return;
+      }
+      this.slots.set(req, slot);
+      // Before authentication only a small first frame is accepted: count what arrives.
+      if (!limitPreAuthBytes(socket, head.length, () => slot.release())) return;
+    }
     this.wss.handleUpgrade(req, socket, head, (ws) => this.wss.emit('connection', ws, req));
   }
 
@@ -51,11 +70,18 @@ export class WebSocketTransport {
     return this.sessions.size;
   }
 
-  /** Answers what was asked, then closes every socket with 1001 (going away). */
-  async close(graceMs: number): Promise<void> {
+  /**
+   * Answers what was asked within `graceMs`, then aborts whatever still runs (so its processes
+   * die with it) and waits up to `abortWaitMs` for those answers, then closes every socket with
+   * 1001 (going away).
+   */
+  async close(graceMs: number, abortWaitMs: number): Promise<void> {
     clearInterval(this.heartbeat);
-    const drains = [...this.sessions.values()].map((s) => s.drain());
-    await Promise.race([Promise.allSettled(drains), delay(graceMs)]);
+    const drainAll = () =>
+      Promise.allSettled([...this.sessions.values()].map((session) => session.drain()));
+    await Promise.race([drainAll(), delay(graceMs)]);
+    for (const session of this.sessions.values()) session.close('server shutting down');
+    await Promise.race([drainAll(), delay(abortWaitMs)]);
     for (const ws of this.sessions.keys()) ws.close(1001, 'server shutting down');
     await Promise.race([
       Promise.allSettled([...this.sessions.keys()].map((ws) => closed(ws))),
@@ -75,58 +101,33 @@ export class WebSocketTransport {
 
   private onConnection(ws: WebSocket, req: IncomingMessage): void {
     const log = this.options.logger;
-    let unsentBytes = 0;
-    // Reading stops while the client is behind on its replies or requests wait for a slot.
-    let behind = false;
-    let queued = false;
-    let paused = false;
-    const updateReading = () => {
-      const shouldPause = behind || queued;
-      if (shouldPause === paused) return;
-      paused = shouldPause;
-      if (paused) ws.pause();
-      else ws.resume();
-    };
     const session: Session = new Session({
       dispatcher: this.options.dispatcher,
-      send: (body) => {
-        const text = JSON.stringify(body);
-        const bytes = Buffer.byteLength(text);
-        unsentBytes += bytes;
-        ws.send(text, () => {
-          unsentBytes -= bytes;
-          if (behind && unsentBytes < this.options.maxBufferedBytes / 2) {
-            behind = false;
-            session.setCongested(false);
-            updateReading();
-          }
-        });
-        if (!behind && unsentBytes > this.options.maxBufferedBytes) {
-          behind = true;
-          session.setCongested(true);
-          updateReading();
-        }
-      },
-      onBackpressure: (waiting) => {
-        queued = waiting;
-        updateReading();
-      },
+      serverBudget: this.options.serverBudget,
+      connectionBudgetBytes: this.options.connectionBudgetBytes,
+      maxReplyBytes: this.options.maxReplyBytes,
+      send: (text, sent) => ws.send(text, () => sent()),
+      // Reading stops (TCP backpressure reaches the client) while the budget is spent.
+      setPaused: (paused) => (paused ? ws.pause() : ws.resume()),
     });
     this.sessions.set(ws, session);
     this.alive.add(ws);
     log.debug({ connections: this.sessions.size }, 'websocket connected');
 
     const handleFrame = (data: RawData, isBinary: boolean) => {
-      if (isBinary) session.handleBinary();
-      else session.handleText(rawToString(data));
+      if (isBinary) session.handleBinary(rawLength(data));
+      else session.handleText(rawToString(data), rawLength(data));
     };
-    const onFrame = this.options.authenticator
-      ? this.authGate(ws, req, this.options.authenticator, handleFrame)
-      : handleFrame;
+    const slot = this.slots.get(req);
+    const onFrame =
+      this.options.authenticator && slot
+        ? this.authGate(ws, req, this.options.authenticator, slot, handleFrame)
+        : handleFrame;
 
     ws.on('pong', () => this.alive.add(ws));
     ws.on('message', onFrame);
     ws.on('close', (code) => {
+      slot?.release();
       session.close();
       this.sessions.delete(ws);
       log.debug({ code, connections: this.sessions.size }, 'websocket closed');
@@ -136,30 +137,37 @@ export class WebSocketTransport {
 
   /**
    * Until the first frame has authenticated, no command of any name runs: frames that arrive
-   * while the key is checked wait, and are dropped with the socket if it fails.
+   * while the key is checked wait (within the pre-auth byte limit), and are dropped with the
+   * socket if it fails. A failure is answered after the throttle's delay.
    */
   private authGate(
     ws: WebSocket,
     req: IncomingMessage,
     authenticator: Authenticator,
+    slot: PreAuthSlot,
     next: (data: RawData, isBinary: boolean) => void,
   ): (data: RawData, isBinary: boolean) => void {
     let state: 'first' | 'checking' | 'ok' | 'failed' = 'first';
     const held: Array<[RawData, boolean]> = [];
     const address = req.socket.remoteAddress ?? 'unknown';
     const timer = setTimeout(() => {
-      if (state !== 'ok') ws.close(1008, 'authentication timeout');
+      if (state === 'ok') return;
+      ws.close(1008, 'authentication timeout');
+      // A peer that does not answer the close must not keep its socket past the lifetime.
+      setTimeout(() => ws.terminate(), 1000).unref();
     }, this.options.handshakeTimeoutMs);
     timer.unref();
-    ws.once('close', () => clearTimeout(timer));
+    let delayTimer: NodeJS.Timeout | undefined;
+    ws.once('close', () => {
+      clearTimeout(timer);
+      clearTimeout(delayTimer);
+    });
 
     return (data, isBinary) => {
       if (state === 'ok') return next(data, isBinary);
       if (state === 'failed') return;
       if (state === 'checking') {
-        if (held.length >= MAX_FRAMES_DURING_AUTH)
-          ws.close(1008, 'too many frames before authentication');
-        else held.push([data, isBinary]);
+        held.push([data, isBinary]);
         return;
       }
       state = 'checking';
@@ -169,13 +177,22 @@ export class WebSocketTransport {
           if (ws.readyState !== ws.OPEN) return;
           if (!outcome.ok) {
             state = 'failed';
-            // Byte-compatible with upstream: clients compare these strings.
-            ws.send(JSON.stringify({ success: false, error: outcome.message }));
-            ws.close(outcome.code === 'rate_limited' ? 1008 : 1000);
+            held.length = 0;
+            const answer = () => {
+              if (ws.readyState !== ws.OPEN) return;
+              // Byte-compatible with upstream: clients compare these strings.
+              ws.send(JSON.stringify({ success: false, error: outcome.message }));
+              ws.close(1000);
+            };
+            if (outcome.delayMs <= 0) return answer();
+            slot.park(() => ws.terminate());
+            delayTimer = setTimeout(answer, outcome.delayMs);
             return;
           }
           state = 'ok';
           clearTimeout(timer);
+          slot.release();
+          stopCountingPreAuthBytes(req.socket);
           ws.send(JSON.stringify({ success: true, message: AUTH_MESSAGES.success }));
           for (const [frame, binary] of held.splice(0)) next(frame, binary);
         });
@@ -192,6 +209,42 @@ export class WebSocketTransport {
       ws.ping();
     }
   }
+}
+
+const preAuthCounters = new WeakMap<object, (chunk: Buffer) => void>();
+
+/**
+ * Counts the bytes a socket sends before it authenticates and destroys it past
+ * `LIMITS.maxPreAuthBytes`: the `authenticate` frame is tiny, and ws would otherwise buffer
+ * frames of up to 16 MiB for a client nobody knows. False if `head` alone is already too much.
+ */
+function limitPreAuthBytes(socket: Duplex, headBytes: number, onDestroy: () => void): boolean {
+  // ws hands `head` back to the socket (unshift), so it is counted as data too.
+  let received = 0;
+  const tooMuch = () => received > LIMITS.maxPreAuthBytes;
+  socket.once('close', onDestroy);
+  if (headBytes > LIMITS.maxPreAuthBytes) {
+    socket.destroy();
+    return false;
+  }
+  const onData = (chunk: Buffer) => {
+    received += chunk.length;
+    if (tooMuch()) socket.destroy();
+  };
+  preAuthCounters.set(socket, onData);
+  socket.on('data', onData);
+  return true;
+}
+
+function stopCountingPreAuthBytes(socket: Duplex): void {
+  const onData = preAuthCounters.get(socket);
+  if (onData) socket.off('data', onData);
+  preAuthCounters.delete(socket);
+}
+
+function rawLength(data: RawData): number {
+  if (Array.isArray(data)) return data.reduce((sum, part) => sum + part.length, 0);
+  return data instanceof ArrayBuffer ? data.byteLength : data.length;
 }
 
 function rawToString(data: RawData): string {

@@ -1,0 +1,90 @@
+/**
+ * Every number that bounds what a client can make the server do, in one place: the README's
+ * security section states these, and tests read them from here.
+ */
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+
+export const LIMITS = {
+  /** Largest inbound frame or `/cmd` body (upstream's effective limit, uvicorn's default). */
+  maxFrameBytes: 16 * MiB,
+  /**
+   * Largest encoded reply on any transport. A bigger one is replaced by a `reply_too_large`
+   * failure that names this limit and the way around it (ranges, scale, format).
+   */
+  maxReplyBytes: 16 * MiB,
+  /**
+   * Most file bytes one `read_bytes`/`read_text` reply carries (base64: 10.7 MiB on the wire).
+   * Upstream clients read whole files only up to 5 MiB and use 1 MiB ranges above that.
+   */
+  maxReadBytes: 8 * MiB,
+  /**
+   * `run_command`: stdout and stderr together, as encoded on the wire (JSON escapes count), so
+   * the reply stays under the 10 MiB message limit of upstream's Python client.
+   */
+  maxCommandOutputWireBytes: 10 * MiB - 64 * KiB,
+
+  /** Requests with an `id` running at once on one connection. */
+  maxConcurrentPerConnection: 32,
+  /** Received requests not yet answered, per connection; reading pauses at this many. */
+  maxQueuedRequestsPerConnection: 1024,
+  /**
+   * Memory one connection may hold in queued requests, reserved reads and unsent replies;
+   * reading pauses when it is reached and resumes below it.
+   */
+  connectionBudgetBytes: 64 * MiB,
+  /** The same, summed over every connection and `/cmd` request of the server. */
+  serverBudgetBytes: 256 * MiB,
+  /**
+   * While the server budget is exhausted, connections holding less than this keep being read,
+   * so a client with small requests is not held hostage by clients that do not read.
+   */
+  budgetFloorBytes: 1 * MiB,
+  /** What a queued request costs beyond twice its size (its string and its parsed form). */
+  requestOverheadBytes: 1 * KiB,
+
+  /** Before authentication: bytes a `/ws` socket may send (the `authenticate` frame and all). */
+  maxPreAuthBytes: 64 * KiB,
+  /** Connections (sockets and `/cmd` requests) not yet authenticated, per client address. */
+  maxUnauthenticatedPerAddress: 32,
+  /** And in total. */
+  maxUnauthenticatedTotal: 256,
+  /** A `/ws` socket that has not authenticated by then is closed. */
+  handshakeTimeoutMs: 10_000,
+  /** An HTTP request whose headers have not all arrived by then is dropped. */
+  headersTimeoutMs: 10_000,
+  /** An HTTP request (headers and body) not received by then is dropped. */
+  requestTimeoutMs: 120_000,
+
+  /** Failed attempts per address or per credential within the window before delays start. */
+  freeAuthFailures: 3,
+  authFailureWindowMs: 60_000,
+  /** Delay of a failure reply: doubles from this with each further failure... */
+  authFailureBaseDelayMs: 250,
+  /** ...up to this. */
+  authFailureMaxDelayMs: 5_000,
+  /**
+   * Failed attempts per window from all addresses together. Beyond it every failure waits the
+   * longest delay and remote checks start at most one per `slowLaneIntervalMs`, so rotating
+   * addresses does not multiply guesses.
+   */
+  globalAuthFailureBudget: 300,
+  slowLaneIntervalMs: 250,
+  /** Remote key verifications running at once, per client address and in total. */
+  maxRemoteChecksPerAddress: 4,
+  maxRemoteChecksTotal: 16,
+
+  /** Shutdown: how long in-flight requests may finish before they are aborted. */
+  shutdownGraceMs: 5_000,
+  /** After aborting, how long shutdown waits for their process trees to die. */
+  shutdownAbortWaitMs: 3_000,
+} as const;
+
+/** `8388608` → `8 MiB (8388608 bytes)`: exact, and readable. */
+export function describeBytes(bytes: number): string {
+  const mib = bytes / MiB;
+  const short =
+    bytes >= MiB ? `${Number(mib.toFixed(1))} MiB` : `${Number((bytes / KiB).toFixed(1))} KiB`;
+  return `${short} (${bytes} bytes)`;
+}
