@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { deflateSync } from 'node:zlib';
-import type { RunningServer } from '@cua/computer-server';
+import { createDesktop, type RunningServer } from '@cua/computer-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   startDesktop,
@@ -107,6 +107,18 @@ function netWmState(id: number): string {
 
 function activeWindow(): number {
   return Number(tool('xdotool', ['getactivewindow']).trim());
+}
+
+/** A window id as `wmctrl -l` prints it. */
+function wmctrlId(id: number): string {
+  return `0x${id.toString(16).padStart(8, '0')}`;
+}
+
+function currentDesktop(): number {
+  const line = tool('wmctrl', ['-d'])
+    .split('\n')
+    .find((row) => /^\d+\s+\*/.test(row));
+  return Number(line?.split(/\s+/)[0]);
 }
 
 /** xdotool's report: its size is the client's; its position is off (see the position test). */
@@ -317,6 +329,47 @@ describe('desktop commands on a real display', () => {
     TEST_MS,
   );
 
+  it(
+    'the desktop names the window manager from EWMH as wmctrl -m does, and none without one',
+    async () => {
+      const name = /^Name: (.+)$/m.exec(tool('wmctrl', ['-m']))?.[1]?.trim();
+      expect(name).toBe('Openbox');
+      const own = createDesktop({ display: desktop.display });
+      try {
+        expect(await own.windowManagerName()).toBe(name);
+      } finally {
+        await own.close();
+      }
+
+      const bare = await startDesktop({ windowManager: 'none' });
+      const onBare = createDesktop({ display: bare.display });
+      try {
+        expect(await onBare.windowManagerName()).toBeUndefined();
+        // A check window left behind by a window manager that is gone is no window manager.
+        x(bare.display, 'xprop', [
+          '-root',
+          '-f',
+          '_NET_SUPPORTING_WM_CHECK',
+          '32x',
+          '-set',
+          '_NET_SUPPORTING_WM_CHECK',
+          '0x7654321',
+        ]);
+        expect(await onBare.windowManagerName()).toBeUndefined();
+        // Window commands need an EWMH window manager, and say so.
+        await expect(onBare.windows.activeWindow()).rejects.toMatchObject({ code: 'not_found' });
+        await expect(onBare.windows.name(1234)).rejects.toMatchObject({
+          code: 'command_failed',
+          message: expect.stringMatching(/No EWMH window manager/),
+        });
+      } finally {
+        await onBare.close();
+        await bare.stop();
+      }
+    },
+    TEST_MS,
+  );
+
   it('accessibility and diorama answer unsupported with a reason, never a fake tree', async () => {
     for (const [command, params] of [
       ['get_accessibility_tree', {}],
@@ -512,6 +565,94 @@ describe('window commands on real xterm windows', () => {
   );
 
   it(
+    'get_window_name reads a WM_NAME in UTF8_STRING, or in STRING as UTF-8 or else Latin-1',
+    async () => {
+      const named = await launchTerminal(`Names ${tag}`, '40x10+650+420');
+      const hex = `0x${named.id.toString(16)}`;
+      const utf8 = `ünï 世界 ${tag}`;
+      tool('xprop', ['-id', hex, '-f', 'WM_NAME', '8u', '-set', 'WM_NAME', utf8]);
+      expect(tool('xprop', ['-id', hex, 'WM_NAME'])).toMatch(/UTF8_STRING/);
+      expect((await ok('get_window_name', { window_id: hex })).name).toBe(utf8);
+      // xprop's 8s stores the bytes it is given: UTF-8 labelled STRING, as many programs do.
+      tool('xprop', ['-id', hex, '-f', 'WM_NAME', '8s', '-set', 'WM_NAME', `café ${tag}`]);
+      expect(tool('xprop', ['-id', hex, 'WM_NAME'])).toMatch(/\(STRING\)/);
+      expect((await ok('get_window_name', { window_id: hex })).name).toBe(`café ${tag}`);
+      // ICCCM's own STRING: Latin-1, here a lone 0xE9 byte.
+      const latin1 = spawnSync(
+        'sh',
+        ['-c', `xprop -id ${hex} -f WM_NAME 8s -set WM_NAME "$(printf 'caf\\351 ${tag}')"`],
+        { env: { ...process.env, DISPLAY: desktop.display } },
+      );
+      expect(latin1.status).toBe(0);
+      expect(tool('xprop', ['-id', hex, '-f', 'WM_NAME', '8c', 'WM_NAME'])).toMatch(/102, 233, 32/);
+      expect((await ok('get_window_name', { window_id: hex })).name).toBe(`café ${tag}`);
+      await ok('close_window', { window_id: named.id });
+    },
+    TEST_MS,
+  );
+
+  it(
+    'set_window_position leaves fullscreen first, as xprop shows',
+    async () => {
+      const hex = `0x${bravo.id.toString(16)}`;
+      tool('wmctrl', ['-i', '-r', hex, '-b', 'add,fullscreen']);
+      await waitFor(
+        () => (/FULLSCREEN/.test(netWmState(bravo.id)) ? true : undefined),
+        WAIT_MS,
+        'fullscreen',
+      );
+      await ok('set_window_position', { window_id: bravo.id, x: 330, y: 240 });
+      expect(netWmState(bravo.id)).not.toMatch(/FULLSCREEN/);
+      expect(clientGeometry(bravo.id)).toMatchObject({ x: 330, y: 240 });
+    },
+    TEST_MS,
+  );
+
+  it(
+    'maximize_window is what wmctrl and xprop see, and minimize then activate restores it',
+    async () => {
+      await ok('maximize_window', { window_id: bravo.id });
+      expect(netWmState(bravo.id)).toMatch(
+        /MAXIMIZED_VERT.*MAXIMIZED_HORZ|MAXIMIZED_HORZ.*MAXIMIZED_VERT/,
+      );
+      // Asking again is no failure: the window already is what was asked.
+      await ok('maximize_window', { window_id: String(bravo.id) });
+      await ok('minimize_window', { window_id: bravo.id });
+      expect(tool('xprop', ['-id', String(bravo.id), 'WM_STATE'])).toMatch(/Iconic/);
+      await ok('activate_window', { window_id: bravo.id });
+      expect(activeWindow()).toBe(bravo.id);
+      expect(tool('xprop', ['-id', String(bravo.id), 'WM_STATE'])).toMatch(/Normal/);
+      expect(netWmState(bravo.id)).toMatch(/MAXIMIZED/);
+      await ok('set_window_size', { window_id: bravo.id, width: 360, height: 240 });
+      expect(netWmState(bravo.id)).not.toMatch(/MAXIMIZED/);
+    },
+    TEST_MS,
+  );
+
+  it(
+    'activate_window brings a window on another virtual desktop, and wmctrl sees the switch',
+    async () => {
+      const hex = `0x${bravo.id.toString(16)}`;
+      try {
+        tool('wmctrl', ['-i', '-r', hex, '-t', '2']);
+        await waitFor(
+          () => (/= 2$/m.test(tool('xprop', ['-id', hex, '_NET_WM_DESKTOP'])) ? true : undefined),
+          WAIT_MS,
+          'the window on desktop 3',
+        );
+        expect(currentDesktop()).toBe(0);
+        await ok('activate_window', { window_id: bravo.id });
+        expect(currentDesktop()).toBe(2);
+        expect(activeWindow()).toBe(bravo.id);
+      } finally {
+        tool('wmctrl', ['-i', '-r', hex, '-t', '0']);
+        tool('wmctrl', ['-s', '0']);
+      }
+    },
+    TEST_MS,
+  );
+
+  it(
     'unknown or malformed window ids fail with the id in the error',
     async () => {
       const unknown = 0x75bcd15;
@@ -542,6 +683,7 @@ describe('window commands on real xterm windows', () => {
       const doomed = await launchTerminal(`Doomed ${tag}`, '40x10+600+400');
       expect(await ok('close_window', { window_id: doomed.id })).toEqual({ success: true });
       expect(tryClientList()).not.toContain(doomed.id);
+      expect(tool('wmctrl', ['-l']).toLowerCase()).not.toContain(wmctrlId(doomed.id));
       await waitFor(() => (isAlive(doomed.pid) ? undefined : true), WAIT_MS, 'xterm to exit');
       const again = await call('get_window_name', { window_id: doomed.id });
       expect(again).toMatchObject({ success: false, code: 'not_found' });
@@ -552,18 +694,37 @@ describe('window commands on real xterm windows', () => {
   it(
     'window commands without a reachable display fail with display_unavailable',
     async () => {
+      // A server drives the display it was started with, over its X connection: one started
+      // without DISPLAY has none, one on a display nobody serves cannot reach it.
       const display = process.env.DISPLAY;
+      delete process.env.DISPLAY;
+      let unsetServer: RunningServer | undefined;
       try {
-        delete process.env.DISPLAY;
-        const unset = await call('get_current_window_id');
-        expect(unset).toMatchObject({ success: false, code: 'display_unavailable' });
-        expect(unset.error).toMatch(/DISPLAY is not set/);
-        process.env.DISPLAY = ':987';
-        const gone = await call('get_window_size', { window_id: alpha.id });
-        expect(gone).toMatchObject({ success: false, code: 'display_unavailable' });
-        expect(gone.error).toContain(':987');
+        unsetServer = await startServer();
       } finally {
         process.env.DISPLAY = display;
+      }
+      const goneServer = await startServer({ display: ':987' });
+      const unsetClient = await RawClient.open(unsetServer.url);
+      const goneClient = await RawClient.open(goneServer.url);
+      try {
+        const unset = await unsetClient.request({ command: 'get_current_window_id' });
+        expect(unset).toMatchObject({ success: false, code: 'display_unavailable' });
+        expect(unset.error).toMatch(/\bDISPLAY\b/);
+        for (const command of ['get_window_size', 'maximize_window', 'close_window']) {
+          const gone = await goneClient.request({ command, params: { window_id: alpha.id } });
+          expect(gone, command).toMatchObject({ success: false, code: 'display_unavailable' });
+          expect(gone.error).toContain(':987');
+        }
+        expect(await goneClient.request({ command: 'get_desktop_environment' })).toEqual({
+          success: true,
+          environment: 'unknown',
+        });
+      } finally {
+        await unsetClient.close();
+        await goneClient.close();
+        await unsetServer.close();
+        await goneServer.close();
       }
     },
     TEST_MS,

@@ -16,7 +16,11 @@ import type {
 import { environmentWithDisplay } from './environment.js';
 import { WorkerSupervisor } from './worker-supervisor.js';
 import { readClipboard, writeClipboard } from './x11-clipboard.js';
-import { X11Windows } from './x11-windows.js';
+import { rootSize } from './x11/geometry.js';
+import { setWallpaper } from './x11/wallpaper.js';
+import { windowManagerName } from './x11/window-manager.js';
+import { X11Windows } from './x11/windows.js';
+import { X11Connection } from './x11/x11-connection.js';
 
 /** Typing and keys: exact Unicode through XTest (nut-js drops Shift and non-ASCII on X11). */
 export interface KeyboardEngine {
@@ -52,10 +56,13 @@ export class LinuxDesktop implements Desktop {
   readonly windows: DesktopWindows;
   private readonly worker: WorkerSupervisor;
   private keyboard: Promise<KeyboardEngine> | undefined;
+  /** Windows, window manager and wallpaper: EWMH on a pure-JS X connection of their own. */
+  private connection: Promise<X11Connection> | undefined;
+  private closed = false;
 
   constructor(private readonly options: LinuxDesktopOptions) {
     this.worker = new WorkerSupervisor({ display: options.display, logger: options.logger });
-    this.windows = new X11Windows({ env: environmentWithDisplay(options.display) });
+    this.windows = new X11Windows({ connection: () => this.x11() });
   }
 
   async monitors(): Promise<Monitor[]> {
@@ -67,12 +74,18 @@ export class LinuxDesktop implements Desktop {
     return () => undefined;
   }
 
-  windowManagerName(): Promise<string | undefined> {
-    return Promise.reject(new CommandError('unsupported', 'not on this backend'));
+  async windowManagerName(): Promise<string | undefined> {
+    return windowManagerName(await this.x11());
   }
 
-  setWallpaper(): Promise<void> {
-    return Promise.reject(new CommandError('unsupported', 'not on this backend'));
+  async setWallpaper(path: string, signal?: AbortSignal): Promise<void> {
+    const connection = await this.x11();
+    await setWallpaper(path, {
+      env: environmentWithDisplay(this.options.display),
+      screenSize: await rootSize(connection),
+      windowManagerName: () => windowManagerName(connection),
+      signal,
+    });
   }
 
   screenSize() {
@@ -140,8 +153,10 @@ export class LinuxDesktop implements Desktop {
   }
 
   async close() {
+    this.closed = true;
     const keyboard = await this.keyboard?.catch(() => undefined);
-    await Promise.all([this.worker.close(), keyboard?.close()]);
+    const connection = await this.connection?.catch(() => undefined);
+    await Promise.all([this.worker.close(), keyboard?.close(), connection?.close()]);
   }
 
   private requireDisplay(): string {
@@ -153,6 +168,30 @@ export class LinuxDesktop implements Desktop {
       );
     }
     return display;
+  }
+
+  /** The shared X connection, opened on first use and again after the display came back. */
+  private async x11(): Promise<X11Connection> {
+    if (this.closed) {
+      throw new CommandError('display_unavailable', 'The desktop was closed (server shutdown)');
+    }
+    const pending = this.connection;
+    if (pending !== undefined) {
+      const connection = await pending.catch(() => undefined);
+      if (connection !== undefined && !connection.closed) return connection;
+      // Another caller may have started the replacement while this one waited.
+      if (this.connection !== pending) return this.x11();
+    }
+    const { display } = this.options;
+    if (!display) {
+      throw new CommandError(
+        'display_unavailable',
+        "No X display: DISPLAY is not set in the server's environment (or start it with --xvfb)",
+      );
+    }
+    const opening = X11Connection.open({ display });
+    this.connection = opening;
+    return opening;
   }
 
   private async openKeyboard(): Promise<KeyboardEngine> {

@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import type { CommandsOfGroup } from '@cua/computer-protocol';
 import { CommandError, unsupported } from '../command-error.js';
-import { findOnPath, X11Windows } from '../desktop/x11-windows.js';
+import type { Desktop, DesktopWindows } from '../desktop/desktop.js';
+import { findOnPath } from '../find-on-path.js';
 import { fileError } from '../fs-error.js';
 import { resolveUserPath } from '../user-path.js';
 import type { Handler } from './types.js';
@@ -15,26 +16,28 @@ const OPEN_FAILURE_GRACE_MS = 500;
 export type WindowsHandlers = { [N in CommandsOfGroup<'windows'>]: Handler<N> };
 
 export interface WindowsHandlerOptions {
-  /** Where launched apps and X tools get DISPLAY and the rest; the server's own by default. */
-  env?: NodeJS.ProcessEnv;
-  /** The X11 backend; one using `env` by default. */
-  windows?: X11Windows;
+  /** Where launched apps and openers get DISPLAY, PATH and the rest. */
+  env: NodeJS.ProcessEnv;
 }
 
 /**
- * The window commands (reference §3.10). On Linux they drive X11 through xdotool, wmctrl and
- * xprop (see X11Windows); `open` and `launch` start processes and work on any platform.
+ * The window commands (reference §3.10), through the desktop's windows (X11: EWMH on the
+ * desktop's X connection); `open` and `launch` start processes and work on any platform.
  */
-export function windowsHandlers(options: WindowsHandlerOptions = {}): WindowsHandlers {
-  const env = options.env ?? process.env;
-  const x11 = options.windows ?? new X11Windows({ env });
-  const onX11 = () => {
+export function windowsHandlers(desktop: Desktop, options: WindowsHandlerOptions): WindowsHandlers {
+  const { env } = options;
+  const windows = (): DesktopWindows => {
+    if (!desktop.capabilities.windows) {
+      unsupported(
+        `window commands are not implemented by the ${desktop.capabilities.name} backend`,
+      );
+    }
     if (process.platform === 'darwin' || process.platform === 'win32') {
       unsupported(
         `window commands are implemented for X11 only; this server runs on ${process.platform}`,
       );
     }
-    return x11;
+    return desktop.windows;
   };
   return {
     open: ({ target }, ctx) => openTarget(target, env, ctx.signal),
@@ -42,59 +45,59 @@ export function windowsHandlers(options: WindowsHandlerOptions = {}): WindowsHan
     launch: ({ app, args }) => launch(app, args, env),
 
     get_current_window_id: async (_params, ctx) => ({
-      window_id: await onX11().activeWindow(ctx.signal),
+      window_id: await windows().activeWindow(ctx.signal),
     }),
 
     get_application_windows: async ({ app }, ctx) => ({
-      windows: await onX11().applicationWindows(app, ctx.signal),
+      windows: await windows().applicationWindows(app, ctx.signal),
     }),
 
     get_window_name: async ({ window_id: id }, ctx) => ({
-      name: await onX11().name(id, ctx.signal),
+      name: await windows().name(id, ctx.signal),
     }),
 
     get_window_size: async ({ window_id: id }, ctx) => {
-      const { width, height } = await onX11().geometry(id, ctx.signal);
+      const { width, height } = await windows().geometry(id, ctx.signal);
       return { width, height };
     },
 
     get_window_position: async ({ window_id: id }, ctx) => {
-      const { x, y } = await onX11().geometry(id, ctx.signal);
+      const { x, y } = await windows().geometry(id, ctx.signal);
       return { x, y };
     },
 
     set_window_size: async ({ window_id: id, width, height }, ctx) => {
-      await onX11().setSize(id, width, height, ctx.signal);
+      await windows().setSize(id, width, height, ctx.signal);
       return {};
     },
 
     set_window_position: async ({ window_id: id, x, y }, ctx) => {
-      await onX11().setPosition(id, x, y, ctx.signal);
+      await windows().setPosition(id, x, y, ctx.signal);
       return {};
     },
 
     maximize_window: async ({ window_id: id }, ctx) => {
-      await onX11().maximize(id, ctx.signal);
+      await windows().maximize(id, ctx.signal);
       return {};
     },
 
     minimize_window: async ({ window_id: id }, ctx) => {
-      await onX11().minimize(id, ctx.signal);
+      await windows().minimize(id, ctx.signal);
       return {};
     },
 
     activate_window: async ({ window_id: id }, ctx) => {
-      await onX11().activate(id, ctx.signal);
+      await windows().activate(id, ctx.signal);
       return {};
     },
 
     close_window: async ({ window_id: id }, ctx) => {
-      await onX11().close(id, ctx.signal);
+      await windows().close(id, ctx.signal);
       return {};
     },
 
     get_active_window_bounds: async (_params, ctx) => ({
-      bounds: await onX11().activeWindowBounds(ctx.signal),
+      bounds: await windows().activeWindowBounds(ctx.signal),
     }),
   };
 }
@@ -229,7 +232,7 @@ async function openTarget(
       `Cannot open '${argument}': no display (DISPLAY is not set in the server's environment)`,
     );
   }
-  if ((await findOnPath(opener)) === undefined) {
+  if ((await findOnPath(opener, env)) === undefined) {
     unsupported(
       `Cannot open '${argument}': ${opener} is not installed, so there is no browser or ` +
         'default-application opener on this server (Debian package xdg-utils)',

@@ -45,6 +45,52 @@ export interface X11InputFocusReply {
   revertTo: number;
 }
 
+/** GetProperty: `type` 0 (None) when the property does not exist. */
+export interface X11GetPropertyReply {
+  type: number;
+  /** 8, 16 or 32 bits per element, as the property was stored. */
+  format: number;
+  /** Bytes left beyond what this reply carried. */
+  bytesAfter: number;
+  data: Buffer;
+}
+
+export interface X11GetGeometryReply {
+  depth: number;
+  windowid: number;
+  /** Relative to the parent window. */
+  xPos: number;
+  yPos: number;
+  width: number;
+  height: number;
+  borderWidth: number;
+}
+
+export interface X11TranslateCoordinatesReply {
+  sameScreen: number;
+  child: number;
+  destX: number;
+  destY: number;
+}
+
+export interface X11QueryTreeReply {
+  root: number;
+  parent: number;
+  children: number[];
+}
+
+/** The ConfigureWindow value list; only the given fields are sent. */
+export interface X11ConfigureWindowValues {
+  x?: number;
+  y?: number;
+  width?: number;
+  height?: number;
+  borderWidth?: number;
+  sibling?: number;
+  /** 0 Above, 1 Below, 2 TopIf, 3 BottomIf, 4 Opposite. */
+  stackMode?: number;
+}
+
 /** Events are plain objects; only the fields this directory reads are listed. */
 export interface X11Event {
   type: number;
@@ -86,6 +132,45 @@ export interface X11Client {
   ): boolean;
   /** Eight rows (Shift, Lock, Control, Mod1…Mod5) of keycodes, 0 for an empty slot. */
   GetModifierMapping(callback: X11Callback<number[][]>): boolean;
+  /**
+   * The client's atom cache, name to atom, which InternAtom answers from without asking the
+   * server. Starts as the package's module-level table of predefined atoms, shared by every client.
+   */
+  atoms: Record<string, number>;
+  InternAtom(onlyIfExists: boolean, name: string, callback: X11Callback<number>): boolean;
+  GetAtomName(atom: number, callback: X11Callback<string>): boolean;
+  /** `longOffset` and `longLength` count 4-byte units; `type` 0 is AnyPropertyType. */
+  GetProperty(
+    deleteAfter: number,
+    window: number,
+    property: number,
+    type: number,
+    longOffset: number,
+    longLength: number,
+    callback: X11Callback<X11GetPropertyReply>,
+  ): boolean;
+  /** `event` is the 32 wire bytes of the event. */
+  SendEvent(
+    destination: number,
+    propagate: number,
+    eventMask: number,
+    event: Buffer,
+    callback?: X11Callback<void>,
+  ): boolean;
+  ConfigureWindow(
+    window: number,
+    values: X11ConfigureWindowValues,
+    callback?: X11Callback<void>,
+  ): boolean;
+  GetGeometry(drawable: number, callback: X11Callback<X11GetGeometryReply>): boolean;
+  TranslateCoordinates(
+    source: number,
+    destination: number,
+    x: number,
+    y: number,
+    callback: X11Callback<X11TranslateCoordinatesReply>,
+  ): boolean;
+  QueryTree(window: number, callback: X11Callback<X11QueryTreeReply>): boolean;
   terminate(): void;
 }
 
