@@ -148,7 +148,8 @@ export class HttpTransport {
         429,
         'Too many requests are waiting for authentication; try again in 1s',
         'rate_limited',
-        { 'retry-after': '1' },
+        // The body was never read: the connection cannot carry another request.
+        { 'retry-after': '1', connection: 'close' },
       );
     }
     try {
@@ -162,7 +163,7 @@ export class HttpTransport {
         slot.park(() => res.destroy());
         await delay(outcome.delayMs);
       }
-      throw new HttpError(401, outcome.message, outcome.code);
+      throw new HttpError(401, outcome.message, outcome.code, { connection: 'close' });
     } finally {
       slot.release();
     }
