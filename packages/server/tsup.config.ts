@@ -16,7 +16,7 @@ export default defineConfig([
   },
   {
     // The CLI and the desktop worker use top-level await, so they ship as ESM only.
-    entry: { cli: 'src/cli.ts', 'desktop-worker': 'src/desktop/nut-worker.ts' },
+    entry: { cli: 'src/cli.ts', 'desktop-worker': 'src/desktop/nut/nut-worker.ts' },
     format: ['esm'],
     sourcemap: true,
     target: 'node20',

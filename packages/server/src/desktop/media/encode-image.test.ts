@@ -1,28 +1,75 @@
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { bgrxToRgb } from './encode-image.js';
+import { encodeFrame, type Frame, type ImageFormat } from './encode-image.js';
 
-function reference(data: Uint8Array, pixels: number): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < pixels; i++) out.push(data[i * 4 + 2]!, data[i * 4 + 1]!, data[i * 4]!);
-  return out;
+/** Left half pure red, right half pure blue, in the X server's B G R X byte order. */
+function redBlueFrame(width: number, height: number): Frame {
+  const data = new Uint8Array(width * height * 4);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * 4;
+      const red = x < width / 2;
+      data[i] = red ? 0 : 255; // B
+      data[i + 1] = 0; // G
+      data[i + 2] = red ? 255 : 0; // R
+      data[i + 3] = 0; // X: padding, not alpha
+    }
+  }
+  return { width, height, data };
 }
 
-describe('bgrxToRgb', () => {
-  it.each([
-    [1, 1],
-    [3, 1],
-    [4, 1],
-    [5, 3],
-    [7, 7],
-    [64, 16],
-  ])('%ix%i matches the byte-by-byte conversion', (width, height) => {
-    const data = new Uint8Array(width * height * 4).map((_, i) => (i * 37 + 11) & 0xff);
-    expect([...bgrxToRgb({ width, height, data })]).toEqual(reference(data, width * height));
-  });
+async function pixelAt(image: Uint8Array, x: number, y: number) {
+  const { data, info } = await sharp(image)
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const i = (y * info.width + x) * info.channels;
+  return { r: data[i]!, g: data[i + 1]!, b: data[i + 2]!, width: info.width, height: info.height };
+}
 
-  it('handles a frame whose bytes start at an unaligned offset', () => {
-    const backing = new Uint8Array(4 * 4 * 3 + 1).map((_, i) => (i * 13) & 0xff);
-    const data = backing.subarray(1);
-    expect([...bgrxToRgb({ width: 4, height: 3, data })]).toEqual(reference(data, 12));
+describe('encodeFrame', () => {
+  it.each<ImageFormat>(['png', 'jpeg', 'webp'])(
+    '%s keeps the colours of a B G R X frame (red stays red, blue stays blue)',
+    async (format) => {
+      const frame = redBlueFrame(64, 32);
+      const image = await encodeFrame(frame, { format, quality: 90, width: 64, height: 32 });
+      expect(image).toMatchObject({ format, width: 64, height: 32 });
+      const left = await pixelAt(image.data, 8, 16);
+      const right = await pixelAt(image.data, 56, 16);
+      expect(left.width).toBe(64);
+      expect(left.r).toBeGreaterThan(200);
+      expect(left.b).toBeLessThan(40);
+      expect(right.b).toBeGreaterThan(200);
+      expect(right.r).toBeLessThan(40);
+    },
+  );
+
+  it.each<ImageFormat>(['png', 'jpeg', 'webp'])(
+    '%s resizes to the size asked for',
+    async (format) => {
+      const image = await encodeFrame(redBlueFrame(200, 100), {
+        format,
+        quality: 80,
+        width: 50,
+        height: 25,
+      });
+      const left = await pixelAt(image.data, 5, 12);
+      expect([left.width, left.height]).toEqual([50, 25]);
+      expect(left.r).toBeGreaterThan(200);
+    },
+  );
+
+  it('PNG is lossless: every pixel decodes to the frame exactly', async () => {
+    const frame = redBlueFrame(16, 4);
+    frame.data[4 * 5 + 1] = 123; // one green value, somewhere in the red half
+    const image = await encodeFrame(frame, { format: 'png', quality: 80, width: 16, height: 4 });
+    const { data } = await sharp(image.data).raw().toBuffer({ resolveWithObject: true });
+    for (let p = 0; p < 16 * 4; p++) {
+      expect([data[p * 3], data[p * 3 + 1], data[p * 3 + 2]]).toEqual([
+        frame.data[p * 4 + 2],
+        frame.data[p * 4 + 1],
+        frame.data[p * 4],
+      ]);
+    }
   });
 });

@@ -1,8 +1,10 @@
+import jpegTurbo from '@julusian/jpeg-turbo';
 import sharp from 'sharp';
+
 export interface Frame {
   width: number;
   height: number;
-  /** 4 bytes per pixel, B G R X. */
+  /** 4 bytes per pixel, B G R X, rows packed. */
   data: Uint8Array;
 }
 
@@ -24,72 +26,86 @@ export interface EncodedImage {
   height: number;
 }
 
+// X frames are B G R X; libvips reads 4 bands as R G B A. Swapping bands 0 and 2 inside the
+// libvips pipeline keeps every pixel operation native and on the thread pool.
+const SWAP_RED_BLUE: sharp.Matrix3x3 = [
+  [0, 0, 1],
+  [0, 1, 0],
+  [1, 0, 0],
+];
+
+let sharpConfigured = false;
+
 /**
- * X frames are B G R X; encoders want R G B. Four pixels at a time as 32-bit words (2.5x faster
- * than byte by byte, ~1.5 ms for 1280x800; sharp's own channel recombination is slower still).
+ * libvips caches operations (up to 50 MB by default) to speed up repeated pipelines on the same
+ * input; every screenshot is a new input, so the cache only holds memory after a burst.
  */
-export function bgrxToRgb(frame: Frame): Buffer {
-  const { data, width, height } = frame;
-  const pixels = width * height;
-  // Unpooled: a fresh ArrayBuffer, so the 32-bit view below is aligned.
-  const out = Buffer.allocUnsafeSlow(pixels * 3);
-  let done = 0;
-  if (data.byteOffset % 4 === 0) {
-    const src = new Uint32Array(data.buffer, data.byteOffset, pixels);
-    const dst = new Uint32Array(out.buffer, out.byteOffset, Math.floor((pixels * 3) / 4));
-    const quads = pixels - (pixels % 4);
-    for (let i = 0, o = 0; i < quads; i += 4, o += 3) {
-      const p0 = src[i]!;
-      const p1 = src[i + 1]!;
-      const p2 = src[i + 2]!;
-      const p3 = src[i + 3]!;
-      // Little-endian words: pixel 0x00RRGGBB; output bytes R G B R | G B R G | B R G B.
-      dst[o] =
-        ((p0 >>> 16) & 0xff) | (p0 & 0xff00) | ((p0 & 0xff) << 16) | (((p1 >>> 16) & 0xff) << 24);
-      dst[o + 1] =
-        ((p1 >>> 8) & 0xff) | ((p1 & 0xff) << 8) | (p2 & 0xff0000) | (((p2 >>> 8) & 0xff) << 24);
-      dst[o + 2] = (p2 & 0xff) | ((p3 >>> 8) & 0xff00) | ((p3 & 0xff00) << 8) | ((p3 & 0xff) << 24);
-    }
-    done = quads;
-  }
-  for (let i = done * 4, o = done * 3, end = pixels * 4; i < end; i += 4, o += 3) {
-    out[o] = data[i + 2]!;
-    out[o + 1] = data[i + 1]!;
-    out[o + 2] = data[i]!;
-  }
-  return out;
+function configureSharp(): void {
+  if (sharpConfigured) return;
+  sharpConfigured = true;
+  sharp.cache(false);
+}
+
+function asBuffer(data: Uint8Array): Buffer {
+  return Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+}
+
+/** A libvips image of the frame: 4 bands, or 3 when it was made B G R by `withoutPadding`. */
+function vips(frame: Frame, channels: 3 | 4 = 4) {
+  configureSharp();
+  return sharp(asBuffer(frame.data), {
+    raw: { width: frame.width, height: frame.height, channels },
+  });
 }
 
 /**
- * PNG: zlib level 3 with adaptive filtering. On photo-like content filtering halves the bytes for
- * the same time as level 6 without it (measured: 1.3 MB vs 2.8 MB at ~55 ms for 1280x800); a
- * maximum-effort encoder (upstream's) takes several times longer for ~20% less. JPEG skips
- * mozjpeg for the same reason (ten times slower here).
+ * The frame as B G R, 3 bytes per pixel. Only for resizing: libvips takes a fourth band for
+ * alpha and premultiplies by it, and the X server's padding byte is 0, so resizing 4 bands would
+ * give a black image.
+ */
+async function resizedBgr(frame: Frame, width: number, height: number): Promise<Frame> {
+  const bgr = await vips(frame).removeAlpha().raw().toBuffer();
+  const data = await vips({ ...frame, data: bgr }, 3)
+    .resize(width, height, { fit: 'fill', kernel: 'lanczos3' })
+    .raw()
+    .toBuffer();
+  return { width, height, data };
+}
+
+/**
+ * Encoders, chosen by measurement on a 1280x800 busy desktop (see `pnpm bench`):
+ * - JPEG: libjpeg-turbo reading B G R X directly (`@julusian/jpeg-turbo`, a prebuilt binding of
+ *   the library), on libuv's thread pool; about twice as fast as sharp, which would need the
+ *   bands reordered first. 4:2:0, without Huffman optimisation: the speed/size point agents need.
+ * - PNG: libvips (sharp), zlib level 3 with adaptive filtering: on photo-like content filtering
+ *   halves the bytes for the same time as level 6 without it; maximum effort is several times
+ *   slower for ~20% less.
+ * - WebP: libvips at effort 0.
+ * Neither touches a pixel in JavaScript, and both run off the event loop.
  */
 export async function encodeFrame(frame: Frame, options: EncodeOptions): Promise<EncodedImage> {
-  let image = sharp(bgrxToRgb(frame), {
-    raw: { width: frame.width, height: frame.height, channels: 3 },
-  });
-  if (options.width !== frame.width || options.height !== frame.height) {
-    image = image.resize(options.width, options.height, { fit: 'fill', kernel: 'lanczos3' });
+  const sameSize = options.width === frame.width && options.height === frame.height;
+  const { format } = options;
+  const source = sameSize ? frame : await resizedBgr(frame, options.width, options.height);
+  const channels = sameSize ? 4 : 3;
+  let data: Uint8Array;
+  if (format === 'jpeg') {
+    data = await jpegTurbo.compress(asBuffer(source.data), {
+      format: channels === 4 ? jpegTurbo.FORMAT_BGRX : jpegTurbo.FORMAT_BGR,
+      width: source.width,
+      height: source.height,
+      quality: options.quality,
+      subsampling: jpegTurbo.SAMP_420,
+    });
+  } else {
+    let image = vips(source, channels);
+    if (channels === 4) image = image.removeAlpha();
+    image = image.recomb(SWAP_RED_BLUE);
+    image =
+      format === 'png'
+        ? image.png({ compressionLevel: 3, adaptiveFiltering: true })
+        : image.webp({ quality: options.quality, effort: 0 });
+    data = await image.toBuffer();
   }
-  switch (options.format) {
-    case 'png':
-      image = image.png({ compressionLevel: 3, adaptiveFiltering: true });
-      break;
-    case 'jpeg':
-      // Without Huffman-table optimisation: 2.5x faster (3.7 vs 9.1 ms at 1280x800) for ~10% more bytes.
-      image = image.jpeg({
-        quality: options.quality,
-        mozjpeg: false,
-        optimiseCoding: false,
-        chromaSubsampling: '4:2:0',
-      });
-      break;
-    case 'webp':
-      image = image.webp({ quality: options.quality, effort: 0 });
-      break;
-  }
-  const data = await image.toBuffer();
-  return { data, format: options.format, width: options.width, height: options.height };
+  return { data, format, width: options.width, height: options.height };
 }

@@ -12,6 +12,7 @@ import type {
   X11QueryPointerReply,
   X11XTestExtension,
 } from './x11-types.js';
+import type { X11XTestPointer } from './x11-extension-types.js';
 
 const x11 = x11Untyped as X11Module;
 
@@ -107,9 +108,11 @@ export class X11Connection {
   readonly minKeycode: number;
   readonly maxKeycode: number;
   readonly root: number;
+  /** The root window's size when the connection was made (RandR may change it later). */
+  readonly initialScreenSize: { width: number; height: number };
 
   private readonly client: X11Client;
-  private xtest: X11XTestExtension | undefined;
+  private xtest: (X11XTestExtension & X11XTestPointer) | undefined;
   private readonly requestTimeoutMs: number;
   private readonly pending = new Set<PendingRequest>();
   private readonly closedListeners = new Set<X11ClosedListener>();
@@ -132,6 +135,10 @@ export class X11Connection {
     this.minKeycode = info.min_keycode;
     this.maxKeycode = info.max_keycode;
     this.root = info.screen[0]?.root ?? 0;
+    this.initialScreenSize = {
+      width: info.screen[0]?.pixel_width ?? 0,
+      height: info.screen[0]?.pixel_height ?? 0,
+    };
     this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_X11_REQUEST_TIMEOUT_MS;
     this.keycodeWrites = new Array<number>(this.maxKeycode + 1).fill(0);
 
@@ -223,6 +230,14 @@ export class X11Connection {
     return this.request('QueryPointer', (cb) => this.client.QueryPointer(this.root, cb));
   }
 
+  /** XTEST, for pointer input; keys go through `fakeKey`. */
+  get xtestInput(): X11XTestPointer {
+    this.assertOpen();
+    const xtest = this.xtest;
+    if (xtest === undefined) throw displayUnavailable(this.display, 'XTEST is not loaded');
+    return xtest;
+  }
+
   /** Sends a synthetic key press or release through XTEST (no reply; follow with `sync`). */
   fakeKey(keycode: number, press: boolean): void {
     this.assertOpen();
@@ -293,10 +308,12 @@ export class X11Connection {
 
   private async loadXTest(): Promise<void> {
     try {
-      this.xtest = await this.request<X11XTestExtension>('QueryExtension(XTEST)', (cb) =>
-        this.client.require('xtest', (error, ext) => {
-          cb(error, ext);
-        }),
+      this.xtest = await this.request<X11XTestExtension & X11XTestPointer>(
+        'QueryExtension(XTEST)',
+        (cb) =>
+          this.client.require('xtest', (error, ext) => {
+            cb(error, ext as X11XTestExtension & X11XTestPointer);
+          }),
       );
     } catch (error) {
       if (error instanceof CommandError && error.code === 'display_unavailable') throw error;

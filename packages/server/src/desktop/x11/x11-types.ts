@@ -22,6 +22,8 @@ export type X11Callback<T> = (error: X11ProtocolError | null | undefined, value?
 
 export interface X11Screen {
   root: number;
+  pixel_width: number;
+  pixel_height: number;
 }
 
 export interface X11Display {

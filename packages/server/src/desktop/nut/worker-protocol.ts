@@ -1,12 +1,12 @@
 /** Messages between the server and its desktop worker process (Node IPC, advanced serialization). */
 
-import type { EncodedImage, EncodeOptions, Frame } from './media/encode-image.js';
+import type { EncodedImage, EncodeOptions, Frame } from '../media/encode-image.js';
 
-import type { MouseButtonName, Region } from './desktop.js';
+import type { MouseButtonName, Region } from '../desktop.js';
 
 export type { MouseButtonName, Region };
 
-export type { Frame } from './media/encode-image.js';
+export type { Frame } from '../media/encode-image.js';
 
 /** Everything the worker can do; each method's args and result. */
 export interface WorkerMethods {
@@ -21,6 +21,12 @@ export interface WorkerMethods {
   click: { args: [button: MouseButtonName, count: number]; result: null };
   /** Wheel notches: dy > 0 up, dy < 0 down, dx > 0 right, dx < 0 left. */
   scroll: { args: [dx: number, dy: number]; result: null };
+  typeText: { args: [text: string]; result: null };
+  /** Keys by nut-js `Key` member name (see nut-keys.ts). */
+  keyDown: { args: [keys: string[]]; result: null };
+  keyUp: { args: [keys: string[]]; result: null };
+  readClipboard: { args: []; result: string };
+  writeClipboard: { args: [text: string]; result: null };
 }
 
 export type WorkerMethod = keyof WorkerMethods;

@@ -2,7 +2,7 @@
 // nut-js's native module ends the process (SIGSEGV, or Xlib's exit(1)) when the display is
 // missing or dies; the server survives that and starts a new worker when the display is back.
 import nut from '@nut-tree-fork/nut-js';
-import { encodeFrame } from './media/encode-image.js';
+import { encodeFrame } from '../media/encode-image.js';
 import type {
   MouseButtonName,
   WorkerMethod,
@@ -12,12 +12,23 @@ import type {
   WorkerRequest,
 } from './worker-protocol.js';
 
-const { mouse, screen, Button, Point, Region } = nut;
+const { clipboard, keyboard, mouse, screen, Button, Key, Point, Region } = nut;
 
 // Warp, don't animate; no artificial pauses (nut-js defaults to slow, human-like input).
 mouse.config.autoDelayMs = 0;
 mouse.config.mouseSpeed = 1e9;
 screen.config.autoHighlight = false;
+keyboard.config.autoDelayMs = 0;
+
+function keysOf(names: string[]) {
+  return names.map((name) => {
+    const key = (Key as unknown as Record<string, (typeof Key)[keyof typeof Key] | undefined>)[
+      name
+    ];
+    if (key === undefined) throw new Error(`nut-js has no key ${name}`);
+    return key;
+  });
+}
 
 const BUTTONS: Record<MouseButtonName, (typeof Button)[keyof typeof Button]> = {
   left: Button.LEFT,
@@ -67,6 +78,23 @@ const impl: Impl = {
     // defines as left), so each direction calls the other's method.
     if (dx > 0) await mouse.scrollLeft(dx);
     if (dx < 0) await mouse.scrollRight(-dx);
+    return null;
+  },
+  typeText: async (text) => {
+    await keyboard.type(text);
+    return null;
+  },
+  keyDown: async (names) => {
+    await keyboard.pressKey(...keysOf(names));
+    return null;
+  },
+  keyUp: async (names) => {
+    await keyboard.releaseKey(...keysOf(names));
+    return null;
+  },
+  readClipboard: () => clipboard.getContent(),
+  writeClipboard: async (text) => {
+    await clipboard.setContent(text);
     return null;
   },
 };

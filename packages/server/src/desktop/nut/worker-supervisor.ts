@@ -1,8 +1,9 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
-import { CommandError } from '../command-error.js';
-import { displayReachable } from './display-probe.js';
+import { CommandError } from '../../command-error.js';
+import { displayReachable, noDisplayError } from '../display.js';
+import { environmentWithDisplay } from '../environment.js';
 import type { WorkerMethod, WorkerMethods, WorkerReady, WorkerReply } from './worker-protocol.js';
 
 export interface WorkerSupervisorOptions {
@@ -25,12 +26,6 @@ interface RunningWorker {
   pending: Map<number, Pending>;
 }
 
-const noDisplay = () =>
-  new CommandError(
-    'display_unavailable',
-    'No display: set DISPLAY, or start the server with --xvfb to get a virtual one',
-  );
-
 /**
  * Runs the nut-js worker in a child process and restarts it on demand. While the display is gone,
  * every call fails fast with `display_unavailable`; once it is back, the next call starts a fresh
@@ -46,10 +41,6 @@ export class WorkerSupervisor {
   constructor(private readonly options: WorkerSupervisorOptions) {
     this.workerPath =
       options.workerPath ?? fileURLToPath(new URL('./desktop-worker.js', import.meta.url));
-  }
-
-  get display(): string | undefined {
-    return this.options.display;
   }
 
   async call<M extends WorkerMethod>(
@@ -99,7 +90,7 @@ export class WorkerSupervisor {
 
   private async start(): Promise<RunningWorker> {
     const { display, logger } = this.options;
-    if (!display) throw noDisplay();
+    if (!display) throw noDisplayError();
     if (!(await displayReachable(display))) {
       throw new CommandError(
         'display_unavailable',
@@ -107,7 +98,7 @@ export class WorkerSupervisor {
       );
     }
     const child = fork(this.workerPath, [], {
-      env: { ...process.env, DISPLAY: display },
+      env: environmentWithDisplay(display),
       serialization: 'advanced',
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });

@@ -1,6 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
-import { CommandError } from '../command-error.js';
-import { displayReachable } from './display-probe.js';
+import { CommandError } from '../../command-error.js';
+import { displayReachable } from '../display.js';
 
 const TIMEOUT_MS = 3000;
 const OWNERSHIP_TIMEOUT_MS = 1000;

@@ -1,4 +1,21 @@
 import { connect } from 'node:net';
+import { CommandError } from '../command-error.js';
+
+/**
+ * The X display this server drives: the one it was given (`--display`, `--xvfb`), else the
+ * server's own `DISPLAY`. Everything that needs a display name asks here.
+ */
+export function resolveDisplay(explicit?: string): string | undefined {
+  const display = explicit ?? process.env.DISPLAY;
+  return display === '' ? undefined : display;
+}
+
+export function noDisplayError(): CommandError {
+  return new CommandError(
+    'display_unavailable',
+    'No display: set DISPLAY, or start the server with --xvfb to get a virtual one',
+  );
+}
 
 /** The local socket of an X display such as `:99` or `:99.0`; undefined for remote displays. */
 export function localDisplaySocket(display: string): string | undefined {
