@@ -247,6 +247,40 @@ describe('scroll', () => {
       await witness.close();
     }
   });
+
+  it('refuses a count over the stated bound at once, and other input goes on', async () => {
+    const started = performance.now();
+    for (const [command, params] of [
+      ['scroll_down', { clicks: 1e9 }],
+      ['scroll_direction', { direction: 'up', clicks: -1001 }],
+      ['scroll', { x: 0, y: 2 ** 31 }],
+    ] as const) {
+      const reply = await call(command, params);
+      expect(reply).toMatchObject({ success: false, code: 'invalid_params' });
+      expect(String(reply.error)).toMatch(/1000/);
+    }
+    await ok('scroll', { x: 0, y: -1000 });
+    await ok('move_cursor', { x: 10, y: 20 });
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(pointerPosition(desktop.display)).toEqual({ x: 10, y: 20 });
+  });
+});
+
+describe('coordinates far off the screen', () => {
+  it('are clamped to its edge instead of wrapping around', async () => {
+    await ok('move_cursor', { x: -1e9, y: 1e9 });
+    expect(pointerPosition(desktop.display)).toEqual({ x: 0, y: 799 });
+    await ok('left_click', { x: 70000, y: -5 });
+    expect(pointerPosition(desktop.display)).toEqual({ x: 1279, y: 0 });
+    await ok('drag', {
+      path: [
+        [-50, -50],
+        [1e12, 400],
+      ],
+      duration: 0.05,
+    });
+    expect(pointerPosition(desktop.display)).toEqual({ x: 1279, y: 400 });
+  });
 });
 
 describe('clipboard', () => {

@@ -1,11 +1,20 @@
 import { z } from 'zod';
 import { defineCommand } from './define.js';
 
-const ClicksSchema = z.number().int().default(1).describe('Wheel notches.');
+/**
+ * Wheel notches one command may send, each way. A page is a few notches; 1,000 scroll through
+ * any document, and a larger count (1e9 once held all input for 15 s) is refused up front.
+ */
+export const MAX_SCROLL_NOTCHES = 1000;
+
+const NotchesSchema = z.number().int().min(-MAX_SCROLL_NOTCHES).max(MAX_SCROLL_NOTCHES);
+const ClicksSchema = NotchesSchema.default(1).describe(
+  `Wheel notches (at most ${MAX_SCROLL_NOTCHES}).`,
+);
 
 export const ScrollParamsSchema = z.object({
-  x: z.number().int().describe('Horizontal notches: > 0 right, < 0 left.'),
-  y: z.number().int().describe('Vertical notches: > 0 up, < 0 down.'),
+  x: NotchesSchema.describe('Horizontal notches: > 0 right, < 0 left.'),
+  y: NotchesSchema.describe('Vertical notches: > 0 up, < 0 down.'),
 });
 export type ScrollParams = z.input<typeof ScrollParamsSchema>;
 
