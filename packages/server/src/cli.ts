@@ -6,6 +6,7 @@ import { SERVER_SECRET_ENV_NAMES } from './child-secrets.js';
 import { parseKeysFile } from './auth/local-keys-verifier.js';
 import { createLogger, type LogLevel } from './logger.js';
 import { PACKAGE_VERSION } from './package-info.js';
+import { reclaimMemory } from './reclaim-memory.js';
 import { startVirtualDisplay, type VirtualDisplay } from './desktop/xvfb.js';
 import { authSettingsFromEnv, DEFAULTS, startComputerServer } from './server.js';
 
@@ -200,6 +201,7 @@ try {
     maxReplyBytes: opts.maxReplyBytes,
     connectionBudgetBytes: opts.connectionBudgetBytes,
     serverBudgetBytes: opts.serverBudgetBytes,
+    onLoadDrained: reclaimMemory,
     ...(opts.sslKeyfile && opts.sslCertfile
       ? { tls: { key: readFileSync(opts.sslKeyfile), cert: readFileSync(opts.sslCertfile) } }
       : {}),

@@ -75,6 +75,11 @@ export const LIMITS = {
   maxRemoteChecksPerAddress: 4,
   maxRemoteChecksTotal: 16,
 
+  /** After a load that held at least this much, the CLI collects garbage once it is over... */
+  reclaimAfterBytes: 32 * MiB,
+  /** ...this long after the server last held anything. */
+  reclaimDelayMs: 1_000,
+
   /** Shutdown: how long in-flight requests may finish before they are aborted. */
   shutdownGraceMs: 5_000,
   /** After aborting, how long shutdown waits for their process trees to die. */

@@ -15,7 +15,9 @@ export class MemoryBudget {
   private queuedBytes = 0;
   private heldBytes = 0;
   private waiting = 0;
+  private highWaterBytes = 0;
   private readonly listeners = new Set<() => void>();
+  private readonly drainedListeners = new Set<(peakBytes: number) => void>();
 
   constructor(
     readonly limitBytes: number,
@@ -37,6 +39,7 @@ export class MemoryBudget {
   add(kind: BudgetKind, bytes: number): void {
     if (kind === 'queued') this.queuedBytes += bytes;
     else this.heldBytes += bytes;
+    this.highWaterBytes = Math.max(this.highWaterBytes, this.usedBytes);
     this.parent?.add(kind, bytes);
   }
 
@@ -47,6 +50,17 @@ export class MemoryBudget {
     this.parent?.release(kind, bytes);
     // Only those who may now proceed need to hear of it: thousands of connections listen.
     if (wasFull || this.waiting > 0) for (const listener of [...this.listeners]) listener();
+    if (this.usedBytes === 0 && this.highWaterBytes > 0) {
+      const peak = this.highWaterBytes;
+      this.highWaterBytes = 0;
+      for (const listener of this.drainedListeners) listener(peak);
+    }
+  }
+
+  /** Called with the peak whenever everything held has been released again. */
+  onDrained(listener: (peakBytes: number) => void): () => void {
+    this.drainedListeners.add(listener);
+    return () => this.drainedListeners.delete(listener);
   }
 
   /** Whether `bytes` more may be held here and in every ancestor. One holder always may. */

@@ -69,6 +69,11 @@ export interface ComputerServerOptions {
   allowedHosts?: readonly string[];
   /** Serve `wss://` and `https://` on the same port. */
   tls?: { key: string | Buffer; cert: string | Buffer };
+  /**
+   * Called once the server holds nothing again after holding at least `LIMITS.reclaimAfterBytes`
+   * (a load has passed): the CLI runs a full garbage collection there, so memory returns.
+   */
+  onLoadDrained?: () => void;
   /** Environment read per request by the availability gate (reference §1.6). */
   env?: NodeJS.ProcessEnv;
 }
@@ -146,6 +151,20 @@ export async function startComputerServer(
   const host = options.host ?? DEFAULTS.host;
   const hostPolicy = hostPolicyFor(host, options.allowedHosts ?? []);
   const serverBudget = new MemoryBudget(options.serverBudgetBytes ?? DEFAULTS.serverBudgetBytes);
+  const { onLoadDrained } = options;
+  if (onLoadDrained) {
+    let timer: NodeJS.Timeout | undefined;
+    serverBudget.onDrained((peakBytes) => {
+      if (peakBytes < LIMITS.reclaimAfterBytes) return;
+      // Once the load is really over, not between two bursts.
+      clearTimeout(timer);
+      timer = setTimeout(
+        () => serverBudget.usedBytes === 0 && onLoadDrained(),
+        LIMITS.reclaimDelayMs,
+      );
+      timer.unref();
+    });
+  }
   const preAuth = new PreAuthSlots(
     LIMITS.maxUnauthenticatedPerAddress,
     LIMITS.maxUnauthenticatedTotal,
