@@ -8,8 +8,26 @@ describe('computer-server CLI', () => {
   it('--help lists the options', () => {
     const run = spawnSync(process.execPath, [CLI_PATH, '--help'], { encoding: 'utf8' });
     expect(run.status).toBe(0);
-    for (const flag of ['--host', '--port', '--command-timeout', '--log-level'])
+    for (const flag of [
+      '--host',
+      '--port',
+      '--command-timeout',
+      '--log-level',
+      '--allowed-host',
+      '--max-reply-bytes',
+      '--connection-budget-bytes',
+      '--server-budget-bytes',
+      '--shutdown-grace',
+    ])
       expect(run.stdout).toContain(flag);
+  });
+
+  it('rejects a budget that is not a size', () => {
+    const run = spawnSync(process.execPath, [CLI_PATH, '--server-budget-bytes', 'lots'], {
+      encoding: 'utf8',
+    });
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toMatch(/a size of at least 1KiB, e\.g\. 16MiB/);
   });
 
   it('--version prints the package version', () => {
