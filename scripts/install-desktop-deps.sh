@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Debian packages for a virtual X11 desktop (Xvfb + openbox) and the X tools the server and the
-# tests use, installed only when missing. Runs as root, or through sudo.
+# Debian packages the server uses at run time on X11, installed only when missing: a virtual
+# desktop for --xvfb (Xvfb + openbox), xsel for the clipboard, xwallpaper for set_wallpaper and
+# xdg-utils for open. Screen, input and windows need no tool: the server speaks X11 itself.
+# Runs as root, or through sudo.
 set -euo pipefail
 declare -A PACKAGE_OF=(
-  [Xvfb]=xvfb [openbox]=openbox [xterm]=xterm [xdotool]=xdotool [wmctrl]=wmctrl
-  [xclip]=xclip [xsel]=xsel [xprop]=x11-utils [xmodmap]=x11-xserver-utils [xwallpaper]=xwallpaper
-  [xdg-open]=xdg-utils
+  [Xvfb]=xvfb [openbox]=openbox [xsel]=xsel [xwallpaper]=xwallpaper [xdg-open]=xdg-utils
 )
 missing=()
 for command in "${!PACKAGE_OF[@]}"; do

@@ -54,10 +54,24 @@ afterAll(async () => {
 });
 
 describe('screen', () => {
-  it('get_screen_size reports the display size', async () => {
+  it('get_screen_size reports the display size, and its monitors as xrandr lists them', async () => {
+    // " 0: +screen 1280/339x800/212+0+0  screen"
+    const listed = x(desktop.display, 'xrandr', ['--listmonitors']);
+    const [, name, width, height, left, top] =
+      /^\s*0: \+\*?(\S+) (\d+)\/\d+x(\d+)\/\d+\+(\d+)\+(\d+)/m.exec(listed)!;
     expect(await ok('get_screen_size')).toEqual({
       success: true,
       size: { width: 1280, height: 800 },
+      monitors: [
+        {
+          name,
+          x: Number(left),
+          y: Number(top),
+          width: Number(width),
+          height: Number(height),
+          primary: true,
+        },
+      ],
     });
   });
 

@@ -9,6 +9,16 @@ describe('Computer.call types come from the protocol registry', () => {
     expectTypeOf(computer.call('get_screen_size')).resolves.toEqualTypeOf<{
       size: { width: number; height: number };
       scale_factor?: number | undefined;
+      monitors?:
+        | Array<{
+            name: string;
+            x: number;
+            y: number;
+            width: number;
+            height: number;
+            primary: boolean;
+          }>
+        | undefined;
     }>();
     expectTypeOf(computer.call('run_command', { command: 'ls' })).resolves.toHaveProperty(
       'return_code',

@@ -197,6 +197,22 @@ export const RESULT_SHAPES: { readonly [N in CommandName]: Shape } = {
         additionalProperties: false,
       },
       scale_factor: { type: 'number' },
+      monitors: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: {
+            x: { type: 'number' },
+            y: { type: 'number' },
+            width: { type: 'number' },
+            height: { type: 'number' },
+            name: { type: 'string' },
+            primary: { type: 'boolean' },
+          },
+          required: ['x', 'y', 'width', 'height', 'name', 'primary'],
+          additionalProperties: false,
+        },
+      },
     },
     required: ['size'],
     additionalProperties: false,

@@ -8,6 +8,7 @@ import { createLogger, type LogLevel } from './logger.js';
 import { PACKAGE_VERSION } from './package-info.js';
 import { reclaimMemory } from './reclaim-memory.js';
 import { startVirtualDisplay, type VirtualDisplay } from './desktop/xvfb.js';
+import { DESKTOP_BACKENDS, defaultBackend, type DesktopBackend } from './desktop/create-desktop.js';
 import { authSettingsFromEnv, DEFAULTS, startComputerServer } from './server.js';
 
 function port(value: string): number {
@@ -120,6 +121,12 @@ const program = new Command()
   .option('--ssl-keyfile <path>', 'TLS private key: serve wss:// and https://')
   .option('--ssl-certfile <path>', 'TLS certificate chain (with --ssl-keyfile)')
   .option('--display <display>', 'X display to drive (env DISPLAY)', process.env.DISPLAY)
+  .addOption(
+    new Option('--backend <backend>', 'desktop backend: x11 speaks X11 itself; nut uses nut-js')
+      .choices(DESKTOP_BACKENDS)
+      .default(defaultBackend())
+      .env('CUA_BACKEND'),
+  )
   .option('--xvfb', 'start a virtual display (Xvfb + openbox) for this server and stop it on exit')
   .option('--screen-size <WxH>', 'size of the --xvfb display', screenSize, {
     width: 1280,
@@ -152,6 +159,7 @@ const opts = program.opts<{
   sslKeyfile?: string;
   sslCertfile?: string;
   display?: string;
+  backend: DesktopBackend;
   xvfb?: boolean;
   screenSize: { width: number; height: number };
 }>();
@@ -190,6 +198,7 @@ try {
     shutdownGraceMs: opts.shutdownGrace * 1000,
     logger,
     ...(display ? { display } : {}),
+    backend: opts.backend,
     auth: {
       mode: opts.auth,
       containerName: opts.containerName,
@@ -208,7 +217,9 @@ try {
   });
   logger.info({ url: server.url, http: server.httpUrl, auth: server.authSummary }, 'listening');
   // People and scripts read this line to find the port (e.g. with --port 0) and the auth mode.
-  const screen = display ? `display ${display}${virtualDisplay ? ' (virtual)' : ''}` : 'no display';
+  const screen = display
+    ? `display ${display}${virtualDisplay ? ' (virtual)' : ''}, ${opts.backend} backend`
+    : 'no display';
   process.stdout.write(
     `Computer Server listening on ${server.url} (HTTP ${server.httpUrl}); ${server.authSummary}; ${screen}\n`,
   );

@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { resolveAuth, type AuthSettings } from './auth/config.js';
 import { Dispatcher } from './dispatcher.js';
-import { createDesktop } from './desktop/create-desktop.js';
+import { createDesktop, type DesktopBackend } from './desktop/create-desktop.js';
+import { resolveDisplay } from './desktop/display.js';
 import type { Desktop } from './desktop/desktop.js';
 import { createHandlers } from './handlers/index.js';
 import type { HandlerTable } from './handlers/types.js';
@@ -33,6 +34,8 @@ export interface ComputerServerOptions {
   handlers?: HandlerTable;
   /** The X display to drive; defaults to `DISPLAY`. */
   display?: string;
+  /** Which desktop backend drives the display: `x11` (Linux default) or `nut` (nut-js). */
+  backend?: DesktopBackend;
   /** Replace the desktop backend (embedders); closed with the server. */
   desktop?: Desktop;
   commandTimeoutMs?: number;
@@ -133,8 +136,10 @@ export async function startComputerServer(
 ): Promise<RunningServer> {
   const logger = options.logger ?? createLogger();
   const maxPayloadBytes = options.maxPayloadBytes ?? DEFAULTS.maxPayloadBytes;
-  const display = options.display ?? process.env.DISPLAY;
-  const desktop = options.desktop ?? createDesktop({ display, logger });
+  const display = resolveDisplay(options.display);
+  const desktop =
+    options.desktop ??
+    createDesktop({ display, logger, ...(options.backend ? { backend: options.backend } : {}) });
   const dispatcher = new Dispatcher({
     // Without an explicit display, tools read DISPLAY from the environment at each call.
     handlers:

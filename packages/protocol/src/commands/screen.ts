@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EmptySchema, PointSchema, SizeSchema } from './common.js';
+import { EmptySchema, MonitorSchema, PointSchema, SizeSchema } from './common.js';
 import { defineCommand } from './define.js';
 
 export const ImageFormatSchema = z
@@ -70,9 +70,13 @@ export const screenCommands = {
   get_screen_size: defineCommand({
     group: 'screen',
     kind: 'read',
-    description: 'The screen size in pixels.',
+    description: 'The screen size in pixels, and (extension) each monitor on it.',
     params: EmptySchema,
-    result: z.object({ size: SizeSchema, scale_factor: z.number().optional() }),
+    result: z.object({
+      size: SizeSchema,
+      scale_factor: z.number().optional(),
+      monitors: z.array(MonitorSchema).optional(),
+    }),
   }),
   to_screen_coordinates: defineCommand({
     group: 'screen',

@@ -1,36 +1,16 @@
-import type { NormalizedKey } from '@cua/computer-protocol';
+import type { Bounds, Monitor, MouseButtonName, NormalizedKey } from '@cua/computer-protocol';
 import type { EncodedImage, EncodeOptions, Frame, ImageFormat } from './media/encode-image.js';
 
-export type { EncodedImage, EncodeOptions, Frame, ImageFormat };
+export type { EncodedImage, EncodeOptions, Frame, ImageFormat, Monitor, MouseButtonName };
 
-export type MouseButtonName = 'left' | 'right' | 'middle';
+/** A rectangle of the screen, in screen pixels. */
+export type Region = Bounds;
 
-export interface Region {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
-
-export interface WindowGeometry {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
+/** A window's client area, in screen pixels. */
+export type WindowGeometry = Bounds;
 
 /** A window id as it comes off the wire: a number, or a string in decimal or `0x` hex. */
 export type WindowIdInput = string | number;
-
-/** One monitor of the screen, in screen pixels (the space of `move_cursor`). */
-export interface Monitor {
-  name: string;
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-  primary: boolean;
-}
 
 /** A rectangle of the screen that changed, with the time it was reported. */
 export interface DamageEvent {

@@ -1,4 +1,5 @@
 import { createDesktop } from '../desktop/create-desktop.js';
+import { resolveDisplay } from '../desktop/display.js';
 import type { Desktop } from '../desktop/desktop.js';
 import { environmentWithDisplay } from '../desktop/environment.js';
 import { clipboardHandlers } from './clipboard.js';
@@ -26,7 +27,7 @@ export interface CreateHandlersOptions {
 /** The dispatch table: every command of the protocol registry, real or honestly unsupported. */
 export function createHandlers(options: CreateHandlersOptions = {}): HandlerTable {
   // Creating a desktop starts nothing: its worker and X connections open on first use.
-  const display = options.display ?? process.env.DISPLAY;
+  const display = resolveDisplay(options.display);
   const desktop = options.desktop ?? createDesktop({ display });
   // Windows, launched apps and desktop tools all see the display this server drives.
   const env = environmentWithDisplay(options.display);

@@ -58,7 +58,10 @@ export function screenHandlers(desktop: Desktop): { [N in CommandsOfGroup<'scree
         scale: size.scale,
       };
     },
-    get_screen_size: async () => ({ size: await desktop.screenSize() }),
+    get_screen_size: async () => ({
+      size: await desktop.screenSize(),
+      monitors: await desktop.monitors(),
+    }),
     get_cursor_position: async () => ({ position: await desktop.cursorPosition() }),
     to_screen_coordinates: (params, ctx) => {
       const { scale, offsetX, offsetY } = mapping(ctx.session, params.scale);

@@ -25,6 +25,9 @@ interface ConfigureNotify extends X11Event {
 export class X11Screen {
   private size: { width: number; height: number };
   private readonly resizeListeners = new Set<(size: { width: number; height: number }) => void>();
+  // Read once and kept until RandR reports a change: `get_screen_size` includes the monitors
+  // and must stay a call without round trips.
+  private monitorsCache: Promise<Monitor[]> | undefined;
 
   private constructor(
     private readonly connection: X11Connection,
@@ -32,11 +35,19 @@ export class X11Screen {
   ) {
     this.size = { ...connection.initialScreenSize };
     connection.onEvent((event) => {
+      if (
+        randr !== undefined &&
+        event.type - randr.firstEvent >= 0 &&
+        event.type - randr.firstEvent <= 1
+      ) {
+        this.monitorsCache = undefined;
+      }
       if (event.name !== 'ConfigureNotify') return;
       const configure = event as ConfigureNotify;
       if (configure.wid !== connection.root) return;
       if (configure.width === this.size.width && configure.height === this.size.height) return;
       this.size = { width: configure.width, height: configure.height };
+      this.monitorsCache = undefined;
       for (const listener of this.resizeListeners) listener(this.size);
     });
   }
@@ -54,6 +65,10 @@ export class X11Screen {
         if (error instanceof CommandError && error.code === 'display_unavailable') throw error;
         return undefined;
       });
+    randr?.SelectInput(
+      connection.root,
+      randr.NotifyMask.ScreenChange | randr.NotifyMask.CrtcChange | randr.NotifyMask.OutputChange,
+    );
     await connection.sync();
     return new X11Screen(connection, randr);
   }
@@ -71,7 +86,16 @@ export class X11Screen {
   }
 
   /** Active CRTCs with their connected outputs' names; the whole screen without RandR. */
-  async monitors(): Promise<Monitor[]> {
+  monitors(): Promise<Monitor[]> {
+    const cached = this.monitorsCache ?? this.readMonitors();
+    this.monitorsCache = cached;
+    cached.catch(() => {
+      if (this.monitorsCache === cached) this.monitorsCache = undefined;
+    });
+    return cached.then((monitors) => monitors.map((monitor) => ({ ...monitor })));
+  }
+
+  private async readMonitors(): Promise<Monitor[]> {
     const randr = this.randr;
     const whole: Monitor = { name: 'screen', x: 0, y: 0, ...this.size, primary: true };
     if (randr === undefined) return [whole];

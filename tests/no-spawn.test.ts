@@ -1,11 +1,13 @@
-// The window commands speak the X protocol on the server's own connection: a real server in this
-// process, every window command (and the window manager's name) run through it, and not one
+// Screen, pointer, keyboard and window commands speak the X protocol on the server's own
+// connection: a real server in this process, every such command run through it, and not one
 // child process started meanwhile. The counter is shown to see spawns of every kind first.
 import { spawn, spawnSync, execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { RunningServer } from '@cua/computer-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  openRecordingTerminal,
+  pointerPosition,
   startDesktop,
   waitFor,
   windowGeometry,
@@ -81,7 +83,7 @@ afterAll(async () => {
   }
 }, TEST_MS);
 
-describe('window commands start no process', () => {
+describe('desktop commands start no process', () => {
   it('the counter sees every way of starting one', async () => {
     const counter = countSpawns();
     try {
@@ -146,6 +148,63 @@ describe('window commands start no process', () => {
       expect(results.find((r) => r.command === 'get_current_window_id')).toMatchObject({
         window_id: main,
       });
+    },
+    TEST_MS,
+  );
+
+  it(
+    'every screen, pointer and keyboard command runs on the X connection alone',
+    async () => {
+      const typed = await openRecordingTerminal(desktop.display);
+      const text = 'exact ✓ Grüße 世界';
+      const results: Record<string, unknown>[] = [];
+      const run = async (command: string, params: Record<string, unknown> = {}) => {
+        const reply = await client.request({ command, params });
+        results.push({ command, ...reply });
+      };
+      const counter = countSpawns();
+      try {
+        await run('get_screen_size');
+        await run('get_cursor_position');
+        await run('screenshot');
+        await run('screenshot', { format: 'jpeg', quality: 70 });
+        await run('screenshot', {
+          format: 'webp',
+          region: { x: 10, y: 10, width: 200, height: 100 },
+        });
+        await run('screenshot', { format: 'jpeg', max_width: 640 });
+        await run('move_cursor', { x: 300, y: 200 });
+        await run('mouse_down', { button: 'left' });
+        await run('mouse_up', { button: 'left' });
+        await run('drag', {
+          path: [
+            [300, 200],
+            [310, 210],
+          ],
+          duration: 0.05,
+        });
+        await run('scroll', { x: 1, y: -1 });
+        await run('scroll_direction', { direction: 'up', clicks: 2 });
+        await run('type_text', { text });
+        await run('press_key', { key: 'enter' });
+        await run('key_down', { key: 'shift' });
+        await run('key_up', { key: 'shift' });
+        await run('hotkey', { keys: ['ctrl', 'a'] });
+        await run('move_cursor', { x: 640, y: 400 });
+      } finally {
+        counter.stop();
+      }
+      try {
+        expect(counter.commands).toEqual([]);
+        for (const result of results) {
+          expect(result, String(result.command)).toMatchObject({ success: true });
+        }
+        const bytes = await typed.waitForBytes(Buffer.byteLength(text) + 2);
+        expect(bytes.toString('utf8')).toBe(`${text}\r\u0001`);
+        expect(pointerPosition(desktop.display)).toEqual({ x: 640, y: 400 });
+      } finally {
+        await typed.close();
+      }
     },
     TEST_MS,
   );
