@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer } from '../helpers/server.js';
 import {
   killAllClis,
   rssMiB,
@@ -137,6 +138,22 @@ describe('memory budgets', () => {
       rss.stop();
       await Promise.all([...hogs, other].map((c) => c.close()));
       await cli.kill();
+    }
+  });
+
+  it('a socket paused only because its requests wait is not dropped by the heartbeat', async () => {
+    const server = await startServer({ heartbeatMs: 100 });
+    const client = await WireClient.open(server.url);
+    try {
+      client.send({ command: 'run_command', params: { command: 'sleep 1' } });
+      // More than the 1024 a connection may have queued: reading pauses for a second, far
+      // longer than two heartbeats, and no pong can be read meanwhile.
+      for (let i = 0; i < 1100; i += 1) client.send({ command: 'version' });
+      await client.until(() => client.replies.length === 1101, 10_000, 'every reply');
+      expect(client.closeCode).toBeUndefined();
+    } finally {
+      await client.close();
+      await server.close();
     }
   });
 });

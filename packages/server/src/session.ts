@@ -48,6 +48,7 @@ export class Session {
   private running = 0;
   private queued = 0;
   private unsentBytes = 0;
+  private sentBytes = 0;
   private paused = false;
   private closed = false;
   private readonly waiting: Array<() => void> = [];
@@ -118,6 +119,11 @@ export class Session {
 
   get inFlight(): number {
     return this.pending.size;
+  }
+
+  /** Whether reading is paused (by the budgets), and how the client is keeping up. */
+  get reading(): { paused: boolean; unsentBytes: number; sentBytes: number } {
+    return { paused: this.paused, unsentBytes: this.unsentBytes, sentBytes: this.sentBytes };
   }
 
   private admit(cost: number): void {
@@ -229,6 +235,7 @@ export class Session {
       released = true;
       const wasCongested = this.congested;
       this.unsentBytes -= bytes;
+      this.sentBytes += bytes;
       this.budget.release('held', bytes);
       if (wasCongested && !this.congested) this.wakeAll();
       this.updateReading();

@@ -28,6 +28,8 @@ const DRAIN_GRACE_MS = 100;
 const MAX_DRAIN_MS = 2000;
 /** A killed tree exits at once; this bounds the wait should a process resist (e.g. in D state). */
 const KILL_GRACE_MS = 1000;
+/** Characters of a command quoted in an error text. */
+const MAX_QUOTED_CHARS = 200;
 /** setTimeout fires at once above this; such a timeout is "never" for practical purposes. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -126,7 +128,10 @@ async function runCommand(
 
   if (ending.kind === 'spawn_error') {
     for (const pipe of pipes) pipe.destroy();
-    throw new CommandError('command_failed', `Could not run '${command}': ${ending.error.message}`);
+    throw new CommandError(
+      'command_failed',
+      `Could not run ${quoted(command)}: ${ending.error.message}`,
+    );
   }
   // Processes that left the group (setsid) are found by their marker; the reply waits for that.
   await killed;
@@ -147,7 +152,7 @@ async function runCommand(
   }
   if (stopped === 'abort') {
     const reason = signal.reason instanceof Error ? signal.reason.message : 'cancelled';
-    throw new CommandError('command_failed', `'${command}' was stopped: ${reason}`);
+    throw new CommandError('command_failed', `${quoted(command)} was stopped: ${reason}`);
   }
   return {
     stdout: stdout.text(),
@@ -174,7 +179,7 @@ function spawnShell(command: string, env: NodeJS.ProcessEnv): ChildProcess {
   } catch (err) {
     // Synchronous failures: a NUL byte in the command, no resources left to fork.
     const message = err instanceof Error ? err.message : String(err);
-    throw new CommandError('command_failed', `Could not run '${command}': ${message}`);
+    throw new CommandError('command_failed', `Could not run ${quoted(command)}: ${message}`);
   }
 }
 
@@ -221,6 +226,13 @@ async function settlePipes(pipes: Readable[], killed: boolean): Promise<void> {
     // The pipe must not keep the server's process alive on shutdown.
     (pipe as Socket).unref?.();
   }
+}
+
+/** A command as error texts name it: a 16 MiB command must not make a 16 MiB error. */
+function quoted(command: string): string {
+  const shown =
+    command.length > MAX_QUOTED_CHARS ? `${command.slice(0, MAX_QUOTED_CHARS)}…` : command;
+  return `'${shown}'`;
 }
 
 /** Upstream (Python) reports a death by signal as minus the signal number. */

@@ -194,7 +194,15 @@ export class HttpTransport {
       if (declared > 0 && declared <= this.options.maxPayloadBytes) {
         await hold(2 * declared, controller.signal);
       }
-      const text = await readBody(req, this.options.maxPayloadBytes);
+      // A body of unannounced length (chunked) is counted as it arrives.
+      const counted =
+        declared > 0
+          ? undefined
+          : (bytes: number) => {
+              budget.add('held', 2 * bytes);
+              held += 2 * bytes;
+            };
+      const text = await readBody(req, this.options.maxPayloadBytes, counted);
       let value: unknown;
       try {
         value = JSON.parse(text);
@@ -262,7 +270,11 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<string> {
+function readBody(
+  req: IncomingMessage,
+  limit: number,
+  onChunk?: (bytes: number) => void,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? 0);
     const tooLarge = () =>
@@ -282,6 +294,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
         return;
       }
       chunks.push(chunk);
+      onChunk?.(chunk.length);
     });
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);

@@ -35,6 +35,8 @@ export class WebSocketTransport {
   private readonly sessions = new Map<WebSocket, Session>();
   private readonly heartbeat: NodeJS.Timeout;
   private readonly alive = new WeakSet<WebSocket>();
+  /** Reply bytes a paused socket had taken by the last heartbeat. */
+  private readonly progress = new WeakMap<WebSocket, number>();
   private readonly slots = new WeakMap<IncomingMessage, PreAuthSlot>();
 
   constructor(private readonly options: WebSocketTransportOptions) {
@@ -200,7 +202,18 @@ export class WebSocketTransport {
   }
 
   private ping(): void {
-    for (const ws of this.sessions.keys()) {
+    for (const [ws, session] of this.sessions) {
+      // While reading is paused its pongs go unread too. Such a socket is alive if the wait is
+      // the server's (nothing unsent: its requests queue behind slow ones) or its client still
+      // takes replies; one that takes nothing is dropped as before, freeing its budget.
+      const { paused, unsentBytes, sentBytes } = session.reading;
+      if (paused) {
+        const before = this.progress.get(ws);
+        this.progress.set(ws, sentBytes);
+        if (unsentBytes === 0 || before === undefined || sentBytes > before) this.alive.add(ws);
+      } else {
+        this.progress.delete(ws);
+      }
       if (!this.alive.has(ws)) {
         ws.terminate();
         continue;
