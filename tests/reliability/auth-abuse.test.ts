@@ -249,6 +249,27 @@ describe('failures are throttled, the right key never refused', () => {
     expect(right.reply).toEqual({ success: true, message: 'Authentication successful' });
   });
 
+  it('caps concurrent remote checks in total: 100 handshakes from 25 addresses, 16 at a time', async () => {
+    const verifier = await startVerifier(100, 'sk-good');
+    verifiers.push(verifier);
+    const cloud = await server({
+      mode: 'container',
+      containerName: 'vm1',
+      authBaseUrl: verifier.baseUrl,
+      remoteCacheTtlMs: 0,
+      maxFailureDelayMs: 100,
+    });
+    const outcomes = await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        attempt(cloud.url, `sk-bad-${i}`, { localAddress: `127.0.1.${2 + (i % 25)}` }),
+      ),
+    );
+    expect(outcomes.every((o) => o.reply?.error === 'Authentication failed')).toBe(true);
+    expect(verifier.calls).toBe(100);
+    expect(verifier.maxConcurrent).toBeLessThanOrEqual(16);
+    expect(verifier.maxConcurrent).toBeGreaterThan(4);
+  });
+
   it('a global failure budget: rotating addresses does not multiply fast guesses', async () => {
     const keyed = await server({
       mode: 'keys',
