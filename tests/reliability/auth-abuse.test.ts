@@ -206,6 +206,34 @@ describe('before authentication', () => {
   });
 });
 
+describe('lifetime of a connection that has not identified itself', () => {
+  it('a request trickling its headers is dropped at the headers timeout', async () => {
+    const s = await startServer({
+      auth: { mode: 'keys', apiKeys: ['right'] },
+      headersTimeoutMs: 500,
+    });
+    servers.push(s);
+    const socket = connect(s.port, '127.0.0.1');
+    let closed = false;
+    socket.on('close', () => (closed = true));
+    socket.on('error', () => undefined);
+    socket.on('data', () => undefined);
+    const started = Date.now();
+    try {
+      socket.write('POST /cmd HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+      // One header every 100 ms, for at most 4 s: a slowloris that never finishes.
+      for (let i = 0; i < 40 && !closed; i += 1) {
+        socket.write(`X-Slow-${i}: x\r\n`);
+        await sleep(100);
+      }
+      expect(closed, 'the trickling connection is still open').toBe(true);
+      expect(Date.now() - started).toBeLessThan(2500);
+    } finally {
+      socket.destroy();
+    }
+  });
+});
+
 describe('failures are throttled, the right key never refused', () => {
   it('after many failures from one address, the right key passes at once (/ws and /cmd)', async () => {
     const keyed = await server({ mode: 'keys', apiKeys: ['right'], maxFailureDelayMs: 300 });

@@ -63,6 +63,8 @@ export interface ComputerServerOptions {
   auth?: AuthSettings;
   /** A socket that has not authenticated by then is closed. */
   handshakeTimeoutMs?: number;
+  /** An HTTP request (or upgrade) whose headers have not all arrived by then is dropped. */
+  headersTimeoutMs?: number;
   /** Browser origins allowed to use the server (e.g. `http://localhost:5173`); none by default. */
   allowOrigins?: readonly string[];
   /**
@@ -201,11 +203,19 @@ export async function startComputerServer(
     preAuth,
   });
 
+  // A connection that trickles its headers or body is dropped, not kept for minutes; Node
+  // checks these every `connectionsCheckingInterval` (30 s by default, hence set here).
+  const headersTimeout = options.headersTimeoutMs ?? LIMITS.headersTimeoutMs;
+  const timeouts = {
+    headersTimeout,
+    requestTimeout: Math.max(headersTimeout, LIMITS.requestTimeoutMs),
+    connectionsCheckingInterval: Math.min(1000, headersTimeout),
+  };
   const server: Server = options.tls
-    ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, (req, res) =>
+    ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert, ...timeouts }, (req, res) =>
         http.handle(req, res),
       )
-    : createHttpServer((req, res) => http.handle(req, res));
+    : createHttpServer(timeouts, (req, res) => http.handle(req, res));
   server.on('upgrade', (req, socket, head) => {
     const path = (req.url ?? '/').split('?')[0];
     const refuse = (status: string) =>
@@ -226,9 +236,6 @@ export async function startComputerServer(
     ws.handleUpgrade(req, socket, head);
   });
   server.on('clientError', (_err, socket) => socket.destroy());
-  // A connection that trickles its headers or body is dropped, not kept for minutes.
-  server.headersTimeout = LIMITS.headersTimeoutMs;
-  server.requestTimeout = LIMITS.requestTimeoutMs;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? DEFAULTS.port, host, () => {
