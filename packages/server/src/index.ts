@@ -20,6 +20,7 @@ export {
   type VirtualDisplay,
   type VirtualDisplayOptions,
 } from './desktop/index.js';
-export { createDesktop } from './desktop/create-desktop.js';
-export type { Desktop } from './desktop/desktop.js';
+export { createDesktop, type DesktopBackend } from './desktop/create-desktop.js';
+export type { Desktop, DesktopCapabilities } from './desktop/desktop.js';
 export { encodeFrame } from './desktop/media/encode-image.js';
+export { X11Capture, X11Connection, type PooledFrame } from './desktop/x11/index.js';

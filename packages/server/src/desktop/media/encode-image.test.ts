@@ -72,4 +72,20 @@ describe('encodeFrame', () => {
       ]);
     }
   });
+
+  it('PNG of a frame with headroom writes its header there and nowhere else', async () => {
+    const frame = redBlueFrame(8, 2);
+    const backing = Buffer.alloc(100 + frame.data.length, 0xee);
+    backing.set(frame.data, 100);
+    const data = backing.subarray(100);
+    const image = await encodeFrame(
+      { width: 8, height: 2, data, headroom: 100 },
+      { format: 'png', quality: 80, width: 8, height: 2 },
+    );
+    expect((await pixelAt(image.data, 0, 0)).r).toBe(255);
+    // The 70-byte header went right in front of the pixels; the bytes before it are untouched.
+    expect([...backing.subarray(0, 30)].every((byte) => byte === 0xee)).toBe(true);
+    expect(backing.subarray(30, 32).toString('latin1')).toBe('BM');
+    expect(data.equals(Buffer.from(frame.data))).toBe(true);
+  });
 });

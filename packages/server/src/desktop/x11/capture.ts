@@ -84,6 +84,7 @@ export class X11Capture {
       width,
       height,
       data: buffer,
+      headroom: FramePool.HEADROOM,
       release: () => {
         if (released) return;
         released = true;
