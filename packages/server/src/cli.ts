@@ -6,6 +6,7 @@ import { SERVER_SECRET_ENV_NAMES } from './child-secrets.js';
 import { parseKeysFile } from './auth/local-keys-verifier.js';
 import { createLogger, type LogLevel } from './logger.js';
 import { PACKAGE_VERSION } from './package-info.js';
+import { fixMallocMmapThreshold } from './native-memory.js';
 import { reclaimMemory } from './reclaim-memory.js';
 import { startVirtualDisplay, type VirtualDisplay } from './desktop/xvfb.js';
 import { DESKTOP_BACKENDS, defaultBackend, type DesktopBackend } from './desktop/create-desktop.js';
@@ -164,6 +165,8 @@ const opts = program.opts<{
   screenSize: { width: number; height: number };
 }>();
 const logger = createLogger(opts.logLevel);
+// Before the first large buffer: see native-memory.ts.
+fixMallocMmapThreshold();
 
 let virtualDisplay: VirtualDisplay | undefined;
 try {

@@ -77,6 +77,8 @@ export const LIMITS = {
 
   /** After a load that held at least this much, the CLI collects garbage once it is over... */
   reclaimAfterBytes: 32 * MiB,
+  /** ...or after work that grew the process by this much since the last collection... */
+  reclaimAfterRssGrowthBytes: 16 * MiB,
   /** ...this long after the server last held anything. */
   reclaimDelayMs: 1_000,
 

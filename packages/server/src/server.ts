@@ -161,14 +161,20 @@ export async function startComputerServer(
   const { onLoadDrained } = options;
   if (onLoadDrained) {
     let timer: NodeJS.Timeout | undefined;
+    // Many small replies (a screenshot loop) never hold much at once, yet leave the heap and
+    // the allocator grown: the process's own growth counts too.
+    let rssAfterReclaim = process.memoryUsage.rss();
     serverBudget.onDrained((peakBytes) => {
-      if (peakBytes < LIMITS.reclaimAfterBytes) return;
+      const grown =
+        process.memoryUsage.rss() - rssAfterReclaim >= LIMITS.reclaimAfterRssGrowthBytes;
+      if (peakBytes < LIMITS.reclaimAfterBytes && !grown) return;
       // Once the load is really over, not between two bursts.
       clearTimeout(timer);
-      timer = setTimeout(
-        () => serverBudget.usedBytes === 0 && onLoadDrained(),
-        LIMITS.reclaimDelayMs,
-      );
+      timer = setTimeout(() => {
+        if (serverBudget.usedBytes !== 0) return;
+        onLoadDrained();
+        rssAfterReclaim = process.memoryUsage.rss();
+      }, LIMITS.reclaimDelayMs);
       timer.unref();
     });
   }

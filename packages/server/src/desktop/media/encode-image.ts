@@ -1,7 +1,33 @@
-import jpegTurbo from '@julusian/jpeg-turbo';
-import { Transformer } from '@napi-rs/image';
-import sharp from 'sharp';
+import type jpegTurboModule from '@julusian/jpeg-turbo';
+import type { Transformer as TransformerClass } from '@napi-rs/image';
+import type sharpModule from 'sharp';
 import { BMP_HEADER_BYTES, writeBmpHeader } from './bmp-header.js';
+
+// Each encoder's native library is loaded on its first use: a server that never sends a WebP
+// or a scaled screenshot never maps libvips (about 20 MB of RSS).
+let sharpLoad: Promise<typeof sharpModule> | undefined;
+let jpegLoad: Promise<typeof jpegTurboModule> | undefined;
+let pngLoad: Promise<typeof TransformerClass> | undefined;
+
+function loadSharp(): Promise<typeof sharpModule> {
+  sharpLoad ??= import('sharp').then(({ default: sharp }) => {
+    // libvips caches operations (50 MB by default) to speed up repeated pipelines on the same
+    // input; every screenshot is a new input, so the cache would only hold memory.
+    sharp.cache(false);
+    return sharp;
+  });
+  return sharpLoad;
+}
+
+function loadJpegTurbo(): Promise<typeof jpegTurboModule> {
+  jpegLoad ??= import('@julusian/jpeg-turbo').then((module) => module.default);
+  return jpegLoad;
+}
+
+function loadPngEncoder(): Promise<typeof TransformerClass> {
+  pngLoad ??= import('@napi-rs/image').then((module) => module.Transformer);
+  return pngLoad;
+}
 
 export interface Frame {
   width: number;
@@ -35,23 +61,11 @@ export interface EncodedImage {
 
 // X frames are B G R X; libvips reads 4 bands as R G B A. Swapping bands 0 and 2 inside the
 // libvips pipeline keeps every pixel operation native and on the thread pool.
-const SWAP_RED_BLUE: sharp.Matrix3x3 = [
+const SWAP_RED_BLUE: sharpModule.Matrix3x3 = [
   [0, 0, 1],
   [0, 1, 0],
   [1, 0, 0],
 ];
-
-let sharpConfigured = false;
-
-/**
- * libvips caches operations (up to 50 MB by default) to speed up repeated pipelines on the same
- * input; every screenshot is a new input, so the cache only holds memory after a burst.
- */
-function configureSharp(): void {
-  if (sharpConfigured) return;
-  sharpConfigured = true;
-  sharp.cache(false);
-}
 
 function asBuffer(data: Uint8Array): Buffer {
   return Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
@@ -79,9 +93,9 @@ function asBmp(frame: Frame): Buffer {
   return file;
 }
 
-/** A libvips image of the frame: 4 bands, or 3 when it was made B G R by `withoutPadding`. */
-function vips(frame: Frame, channels: 3 | 4 = 4) {
-  configureSharp();
+/** A libvips image of the frame: 4 bands (B G R X), or 3 once `resizedBgr` made it B G R. */
+async function vips(frame: Frame, channels: 3 | 4 = 4) {
+  const sharp = await loadSharp();
   return sharp(asBuffer(frame.data), {
     raw: { width: frame.width, height: frame.height, channels },
   });
@@ -93,8 +107,10 @@ function vips(frame: Frame, channels: 3 | 4 = 4) {
  * give a black image.
  */
 async function resizedBgr(frame: Frame, width: number, height: number): Promise<Frame> {
-  const bgr = await vips(frame).removeAlpha().raw().toBuffer();
-  const data = await vips({ ...frame, data: bgr }, 3)
+  const bgr = await (await vips(frame)).removeAlpha().raw().toBuffer();
+  const data = await (
+    await vips({ ...frame, data: bgr }, 3)
+  )
     .resize(width, height, { fit: 'fill', kernel: 'lanczos3' })
     .raw()
     .toBuffer();
@@ -120,6 +136,7 @@ export async function encodeFrame(frame: Frame, options: EncodeOptions): Promise
   const channels = sameSize ? 4 : 3;
   let data: Uint8Array;
   if (format === 'jpeg') {
+    const jpegTurbo = await loadJpegTurbo();
     data = await jpegTurbo.compress(asBuffer(source.data), {
       format: channels === 4 ? jpegTurbo.FORMAT_BGRX : jpegTurbo.FORMAT_BGR,
       width: source.width,
@@ -128,12 +145,13 @@ export async function encodeFrame(frame: Frame, options: EncodeOptions): Promise
       subsampling: jpegTurbo.SAMP_420,
     });
   } else if (format === 'png' && sameSize) {
+    const Transformer = await loadPngEncoder();
     data = await new Transformer(asBmp(frame)).png({
       compressionType: PNG_COMPRESSION_FAST,
       filterType: PNG_FILTER_ADAPTIVE,
     });
   } else {
-    let image = vips(source, channels);
+    let image = await vips(source, channels);
     if (channels === 4) image = image.removeAlpha();
     image = image.recomb(SWAP_RED_BLUE);
     image =
