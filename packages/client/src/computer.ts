@@ -1,4 +1,6 @@
 import type {
+  AccessibilityNode,
+  AccessibleElement,
   CommandName,
   CommandParams,
   CommandResult,
@@ -149,11 +151,25 @@ export interface WriteOptions extends CallOptions {
   append?: boolean;
 }
 
-export interface FindElementQuery extends CallOptions {
-  role?: string;
-  title?: string;
-  value?: string;
-}
+/** Upstream's `role`/`title`/`value`, plus our `name`, `states`, `limit` and scope options. */
+export type FindElementQuery = CommandParams<'find_element'> & CallOptions;
+
+/** Scope (`focused` window by default), depth, node and time caps, `json`/`text`/`both`. */
+export type AccessibilityTreeOptions = CommandParams<'get_accessibility_tree'> & CallOptions;
+
+/**
+ * The tree reply as this project's server sends it: `tree` typed as nodes all the way down.
+ * Upstream servers' trees differ (the wire check accepts them, the type describes ours).
+ */
+export type AccessibilityTree = Omit<CommandResult<'get_accessibility_tree'>, 'tree'> & {
+  tree?: AccessibilityNode;
+};
+
+/** find_element's reply from this project's server; upstream servers differ per OS. */
+export type FoundElements = Omit<CommandResult<'find_element'>, 'element' | 'elements'> & {
+  element?: AccessibleElement;
+  elements?: AccessibleElement[];
+};
 
 export type HotkeyArgs =
   | [keys: readonly string[], options?: CallOptions]
@@ -800,21 +816,48 @@ export class Computer {
 
   // ── accessibility and platform specifics ───────────────────────────────────────────────────
 
-  /** The accessibility tree as the server reports it (its shape differs per OS upstream). */
-  getAccessibilityTree(options?: CallOptions): Promise<CommandResult<'get_accessibility_tree'>> {
-    return this.invoke('get_accessibility_tree', {}, options);
+  /**
+   * The accessibility tree (AT-SPI on Linux) of the focused window by default: per element an
+   * `id` to act on, `role`, `name`, `states`, `value` and screen `bounds`; `text` is the same
+   * tree as indented lines for a model to read. Other servers' shapes differ (see upstream).
+   */
+  async getAccessibilityTree(options?: AccessibilityTreeOptions): Promise<AccessibilityTree> {
+    const [params, call] = splitCallOptions(options);
+    return (await this.invoke('get_accessibility_tree', params, call)) as AccessibilityTree;
   }
 
   /**
-   * Finds one UI element by role, title or value; the reply's shape differs per OS upstream
-   * (`element` on macOS and Windows).
+   * The element that best matches role (`button` matches AT-SPI's `push button`), title, value,
+   * name (substring or `/regex/`) and states; `elements` holds up to `limit` matches. Rejects
+   * with code `not_found` when nothing matches.
    */
-  findElement(
-    query: FindElementQuery,
+  async findElement(query: FindElementQuery, options?: CallOptions): Promise<FoundElements> {
+    const [params, call] = splitCallOptions(query);
+    return (await this.invoke('find_element', params, { ...call, ...options })) as FoundElements;
+  }
+
+  /** One element by id, read afresh, with its actions and text. */
+  getElement(id: string, options?: CallOptions): Promise<CommandResult<'get_element'>> {
+    return this.invoke('get_element', { id }, options);
+  }
+
+  /** Presses an element: its default action, else a real click at the centre of its bounds. */
+  clickElement(id: string, options?: CallOptions): Promise<CommandResult<'click_element'>> {
+    return this.invoke('click_element', { id }, options);
+  }
+
+  /** Gives an element the keyboard focus. */
+  async focusElement(id: string, options?: CallOptions): Promise<void> {
+    await this.invoke('focus_element', { id }, options);
+  }
+
+  /** Replaces a field's text (or sets a slider's number); resolves with the value read back. */
+  async setElementValue(
+    id: string,
+    value: string | number,
     options?: CallOptions,
-  ): Promise<CommandResult<'find_element'>> {
-    const [{ role, title, value }, call] = splitCallOptions(query);
-    return this.invoke('find_element', { role, title, value }, { ...call, ...options });
+  ): Promise<string | number> {
+    return (await this.invoke('set_element_value', { id, value }, options)).value;
   }
 
   /**

@@ -77,10 +77,14 @@ const ADDED = [
   'to_screen_coordinates',
   'to_screenshot_coordinates',
   'get_active_window_bounds',
+  'get_element',
+  'click_element',
+  'focus_element',
+  'set_element_value',
 ];
 
 describe('registry', () => {
-  it('has every upstream command in upstream order, plus the four additions', () => {
+  it('has every upstream command in upstream order, plus the additions', () => {
     expect(COMMAND_NAMES.filter((n) => !ADDED.includes(n))).toEqual(UPSTREAM_REGISTRY);
     expect([...COMMAND_NAMES].sort()).toEqual([...UPSTREAM_REGISTRY, ...ADDED].sort());
     for (const name of ADDED)
@@ -110,10 +114,12 @@ describe('registry', () => {
     expect(resolveCommandName('toString')).toBeUndefined();
   });
 
-  it('input commands are exactly the mouse, keyboard and scroll groups', () => {
+  it('input commands are exactly the mouse, keyboard and scroll groups, and click_element', () => {
     for (const name of COMMAND_NAMES) {
       const { group, kind } = commands[name];
-      expect(kind === 'input', name).toBe(['mouse', 'keyboard', 'scroll'].includes(group));
+      // click_element may fall back to a real pointer click, so it queues with the input.
+      const input = ['mouse', 'keyboard', 'scroll'].includes(group) || name === 'click_element';
+      expect(kind === 'input', name).toBe(input);
     }
   });
 

@@ -1,7 +1,9 @@
+import { Accessibility } from '../desktop/a11y/index.js';
 import { createDesktop } from '../desktop/create-desktop.js';
 import { resolveDisplay } from '../desktop/display.js';
 import type { Desktop } from '../desktop/desktop.js';
 import { environmentWithDisplay } from '../desktop/environment.js';
+import { accessibilityHandlers } from './accessibility.js';
 import { clipboardHandlers } from './clipboard.js';
 import { desktopHandlers } from './desktop.js';
 import { filesHandlers } from './files.js';
@@ -22,6 +24,8 @@ export interface CreateHandlersOptions {
   display?: string;
   /** Screen, mouse, keyboard and clipboard; by default this machine's, on `display`. */
   desktop?: Desktop;
+  /** AT-SPI trees and element actions; by default one on `desktop` (close it with the server). */
+  accessibility?: Accessibility;
 }
 
 /** The dispatch table: every command of the protocol registry, real or honestly unsupported. */
@@ -37,11 +41,7 @@ export function createHandlers(options: CreateHandlersOptions = {}): HandlerTabl
       ['diorama_cmd'],
       'diorama is a macOS-only upstream feature, and this server has it on no OS yet',
     ),
-    ...unsupportedHandlers(
-      ['get_accessibility_tree', 'find_element'],
-      'this server has no accessibility bridge yet (AT-SPI on Linux, AX on macOS, ' +
-        'UI Automation on Windows), and it never answers with a placeholder tree',
-    ),
+    ...accessibilityHandlers(options.accessibility ?? new Accessibility({ desktop, env })),
     ...shellHandlers({ maxOutputBytes: options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES, env }),
     ...filesHandlers(),
     ...desktopHandlers(desktop, { env }),
