@@ -10,6 +10,20 @@ const RESULTS: { [N in CommandName]: CommandResult<N> } = {
   diorama_cmd: { result: { ok: 1 } },
   get_accessibility_tree: { tree: { role: 'Window' } },
   find_element: { element: { role: 'button' } },
+  get_element: {
+    element: {
+      id: 'e1',
+      role: 'push button',
+      name: 'OK',
+      title: 'OK',
+      states: ['enabled'],
+      child_count: 0,
+      actions: ['click'],
+    },
+  },
+  click_element: { method: 'action', action: 'click' },
+  focus_element: {},
+  set_element_value: { value: 'typed' },
   run_command: { stdout: 'o', stderr: 'e', return_code: 2, truncated: true },
   file_exists: { exists: true },
   directory_exists: { exists: false },
@@ -65,6 +79,10 @@ const RESULTS: { [N in CommandName]: CommandResult<N> } = {
   set_clipboard: {},
 };
 
+/** The defaults the server fills in for the accessibility scope params. */
+const SCOPE_DEFAULTS = { max_depth: 60, visible_only: true, max_nodes: 3000, timeout_ms: 3000 };
+const TREE_DEFAULTS = { ...SCOPE_DEFAULTS, format: 'both' };
+
 const PNG_SIGNATURE = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 interface Case {
@@ -84,13 +102,38 @@ const CASES: Record<string, Case> = {
   },
   'getAccessibilityTree()': {
     run: (c) => c.getAccessibilityTree(),
-    calls: [['get_accessibility_tree', {}]],
+    calls: [['get_accessibility_tree', TREE_DEFAULTS]],
+    returns: { tree: { role: 'Window' } },
+  },
+  "getAccessibilityTree({ scope: 'all', format: 'text' })": {
+    run: (c) => c.getAccessibilityTree({ scope: 'all', format: 'text', timeoutMs: 5000 }),
+    calls: [['get_accessibility_tree', { ...TREE_DEFAULTS, scope: 'all', format: 'text' }]],
     returns: { tree: { role: 'Window' } },
   },
   "findElement({ role: 'button' })": {
     run: (c) => c.findElement({ role: 'button' }),
-    calls: [['find_element', { role: 'button' }]],
+    calls: [['find_element', { ...SCOPE_DEFAULTS, limit: 1, role: 'button' }]],
     returns: { element: { role: 'button' } },
+  },
+  "getElement('e1')": {
+    run: (c) => c.getElement('e1'),
+    calls: [['get_element', { id: 'e1' }]],
+    returns: RESULTS.get_element,
+  },
+  "clickElement('e1')": {
+    run: (c) => c.clickElement('e1'),
+    calls: [['click_element', { id: 'e1' }]],
+    returns: { method: 'action', action: 'click' },
+  },
+  "focusElement('e1')": {
+    run: (c) => c.focusElement('e1'),
+    calls: [['focus_element', { id: 'e1' }]],
+    returns: undefined,
+  },
+  "setElementValue('e1', 'typed')": {
+    run: (c) => c.setElementValue('e1', 'typed'),
+    calls: [['set_element_value', { id: 'e1', value: 'typed' }]],
+    returns: 'typed',
   },
   "runCommand('ls', { timeout: 3 })": {
     run: (c) => c.runCommand('ls', { timeout: 3 }),

@@ -339,14 +339,19 @@ describe('HTTP', () => {
       aliases: Record<string, string>;
     };
     const names = Object.keys(body.commands);
-    expect(names.slice(0, 5)).toEqual([
+    // Upstream's order; extensions sit in their group (the element actions after find_element).
+    expect(names.slice(0, 9)).toEqual([
       'version',
       'diorama_cmd',
       'get_accessibility_tree',
       'find_element',
+      'get_element',
+      'click_element',
+      'focus_element',
+      'set_element_value',
       'run_command',
     ]);
-    expect(names).toHaveLength(57);
+    expect(names).toHaveLength(61);
     expect(body.commands.version!.params).toEqual([]);
     expect(body.commands.run_command).toMatchObject({
       params: [

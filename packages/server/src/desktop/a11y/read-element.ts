@@ -3,6 +3,8 @@ import type { AtspiClient, Extents, NodeRef } from './atspi-client.js';
 import { roleName, stateNames } from './atspi-enums.js';
 import type { ElementIds } from './element-ids.js';
 
+const APP_ROOT_PATH = '/org/a11y/atspi/accessible/root';
+
 /** Roles whose value is a number (AT-SPI Value interface). */
 const NUMERIC_ROLES = new Set([
   'slider',
@@ -60,7 +62,8 @@ export async function readElement(
     client.basics(ref),
     client.role(ref),
     client.state(ref),
-    client.extents(ref),
+    // An app's root (always this path) is no component; asking makes GTK log a warning.
+    ref.path === APP_ROOT_PATH ? undefined : client.extents(ref),
     options.withChildren ? client.children(ref) : undefined,
     context.pid ?? client.pidOf(ref.bus),
   ]);
