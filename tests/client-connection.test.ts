@@ -9,7 +9,7 @@ import {
   type StateChange,
   type WebSocketLike,
 } from '@cua/computer-client';
-import type { HandlerTable, RunningServer } from '@cua/computer-server';
+import { SERVER_FEATURES, type HandlerTable, type RunningServer } from '@cua/computer-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { handlersWith, sleep, startServer } from './helpers/server.js';
@@ -113,7 +113,7 @@ describe('reconnect after the server restarts on the same port', () => {
     const { port } = first;
     const { computer } = client(first.url);
     await computer.connect();
-    expect(computer.features).toEqual(['request-id', 'stream']);
+    expect(computer.features).toEqual([...SERVER_FEATURES]);
     await first.close();
     await server({
       port,

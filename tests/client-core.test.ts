@@ -7,7 +7,7 @@ import {
   CuaClientError,
   TimeoutError,
 } from '@cua/computer-client';
-import type { RunningServer } from '@cua/computer-server';
+import { SERVER_FEATURES, type RunningServer } from '@cua/computer-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { handlersWith, sleep, startServer } from './helpers/server.js';
@@ -35,7 +35,7 @@ describe('Computer against our server', () => {
     expect(version).toEqual({
       protocol: 1,
       package: expect.any(String),
-      features: ['request-id', 'stream'],
+      features: [...SERVER_FEATURES],
     });
     expect(computer.features).toContain('request-id');
     await computer.close();

@@ -6,7 +6,7 @@ import {
   TimeoutError,
   type FetchLike,
 } from '@cua/computer-client';
-import type { RunningServer } from '@cua/computer-server';
+import { SERVER_FEATURES, type RunningServer } from '@cua/computer-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handlersWith, sleep, startServer } from './helpers/server.js';
 
@@ -49,9 +49,9 @@ describe('HTTP transport (POST /cmd)', () => {
     expect(version).toEqual({
       protocol: 1,
       package: expect.any(String),
-      features: ['request-id', 'stream'],
+      features: [...SERVER_FEATURES],
     });
-    expect(computer.features).toEqual(['request-id', 'stream']);
+    expect(computer.features).toEqual([...SERVER_FEATURES]);
     expect(computer.state).toBe('open');
     expect(requests).toEqual([
       {

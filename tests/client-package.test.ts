@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import type { RunningServer } from '@cua/computer-server';
+import { SERVER_FEATURES, type RunningServer } from '@cua/computer-server';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from './helpers/server.js';
@@ -137,7 +137,7 @@ describe('Node consumers', () => {
        });`,
       server.url,
     ]);
-    expect(JSON.parse(out)).toMatchObject({ protocol: 1, features: ['request-id', 'stream'] });
+    expect(JSON.parse(out)).toMatchObject({ protocol: 1, features: [...SERVER_FEATURES] });
   });
 
   it('ESM: import gets the Node entry, with a WebSocket, and works', async () => {
@@ -150,7 +150,7 @@ describe('Node consumers', () => {
        await computer.close();`,
       server.url,
     ]);
-    expect(JSON.parse(out)).toMatchObject({ protocol: 1, features: ['request-id', 'stream'] });
+    expect(JSON.parse(out)).toMatchObject({ protocol: 1, features: [...SERVER_FEATURES] });
   });
 
   it('the ./browser entry loads without ws, and its HTTP transport works in Node', async () => {

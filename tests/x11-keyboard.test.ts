@@ -1,6 +1,6 @@
 import { normalizeKey, resolveHotkey, type NormalizedKey } from '@cua/computer-protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { X11Keyboard } from '../packages/server/src/desktop/x11/index.js';
+import { X11Keyboard } from '../packages/server/src/desktop/x11/x11-keyboard.js';
 import {
   openRecordingTerminal,
   sleep,

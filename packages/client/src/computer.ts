@@ -16,7 +16,13 @@ import { hotkeyKeys } from './hotkey.js';
 import { HttpTransport, type FetchLike } from './http-transport.js';
 import { RESULT_SHAPES } from './result-shapes.js';
 import { checkShape } from './shape.js';
-import type { ConnectionState, RawReply, StateChange, Transport } from './transport.js';
+import {
+  binaryField,
+  type ConnectionState,
+  type RawReply,
+  type StateChange,
+  type Transport,
+} from './transport.js';
 import type { WebSocketFactory } from './websocket-like.js';
 
 export type { CallOptions };
@@ -744,9 +750,10 @@ export class Computer {
     const [{ format, quality, region, scale, maxWidth, maxHeight }, call] =
       splitCallOptions(options);
     const params = { format, quality, region, scale, max_width: maxWidth, max_height: maxHeight };
-    const result = await this.invoke('screenshot', params, call);
+    const reply = await this.transport.request('screenshot', params, { ...call, binary: true });
+    const result = parseReply('screenshot', reply);
     const shot: Screenshot = {
-      data: decodeReplyBytes('screenshot', result.image_data),
+      data: binaryField(reply, 'image_data') ?? decodeReplyBytes('screenshot', result.image_data),
       format: result.format,
     };
     if (result.width !== undefined) shot.width = result.width;

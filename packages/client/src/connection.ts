@@ -1,12 +1,14 @@
+import { BINARY_IMAGES_FEATURE, decodeBinaryReply } from '@cua/computer-protocol/wire';
 import { backoffDelayMs, type ResolvedReconnectOptions } from './backoff.js';
 import { abortError } from './call-options.js';
 import { AuthenticationError, ConnectionError, CuaClientError, TimeoutError } from './errors.js';
-import type {
-  ConnectionState,
-  RawReply,
-  RequestOptions,
-  StateChange,
-  Transport,
+import {
+  BINARY_FIELDS,
+  type ConnectionState,
+  type RawReply,
+  type RequestOptions,
+  type StateChange,
+  type Transport,
 } from './transport.js';
 import { WS_CLOSED, WS_OPEN, type WebSocketFactory, type WebSocketLike } from './websocket-like.js';
 
@@ -39,6 +41,8 @@ interface Pending {
   settled: boolean;
   /** Interim frames of this call; dropped at write time unless the server can stream. */
   onEvent?: ((event: RawReply) => void) | undefined;
+  /** Wants image bytes raw; dropped at write time unless the server announces it. */
+  binary: boolean;
   resolve: (reply: RawReply) => void;
   reject: (error: Error) => void;
 }
@@ -236,6 +240,7 @@ export class Connection implements Transport {
       let socket: WebSocketLike;
       try {
         socket = this.options.createWebSocket(url);
+        socket.binaryType = 'arraybuffer';
       } catch (err) {
         reject(
           new ConnectionError(`Cannot connect to ${url}: ${(err as Error).message}`, {
@@ -332,6 +337,7 @@ export class Connection implements Transport {
         sent: false,
         settled: false,
         onEvent: options.onEvent,
+        binary: options.binary === true,
         resolve: (reply) => {
           if (pending.settled) return;
           settle();
@@ -388,6 +394,7 @@ export class Connection implements Transport {
     if (!this.ready || !this.socket) return;
     if (this.useIds) {
       const streams = this.features.includes('stream');
+      const binary = this.features.includes(BINARY_IMAGES_FEATURE);
       for (const pending of this.waiting.splice(0)) {
         const id = this.nextId++;
         pending.frame.id = id;
@@ -397,6 +404,7 @@ export class Connection implements Transport {
         } else {
           pending.onEvent = undefined;
         }
+        if (pending.binary && binary) pending.frame.binary = true;
         this.byId.set(id, pending);
         this.write(pending);
       }
@@ -426,14 +434,22 @@ export class Connection implements Transport {
   }
 
   private onMessage(socket: WebSocketLike, data: unknown): void {
-    if (socket !== this.socket || typeof data !== 'string') return;
+    if (socket !== this.socket) return;
     let reply: RawReply;
-    try {
-      const value = JSON.parse(data) as unknown;
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) return;
-      reply = value as RawReply;
-    } catch {
-      return;
+    if (typeof data === 'string') {
+      try {
+        const value = JSON.parse(data) as unknown;
+        if (typeof value !== 'object' || value === null || Array.isArray(value)) return;
+        reply = value as RawReply;
+      } catch {
+        return;
+      }
+    } else {
+      // A binary frame is only ever the reply to a request that asked for one.
+      const bytes = asBytes(data);
+      const decoded = bytes && decodeBinaryReply(bytes);
+      if (!decoded) return;
+      reply = Object.assign(decoded.reply, { [BINARY_FIELDS]: decoded.fields });
     }
     if (!this.ready) {
       const waiter = this.handshake;
@@ -560,4 +576,11 @@ function closeAndWait(socket: WebSocketLike, code: number, reason: string): Prom
       resolve();
     }
   });
+}
+
+function asBytes(data: unknown): Uint8Array | undefined {
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (ArrayBuffer.isView(data))
+    return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  return undefined;
 }

@@ -12,6 +12,21 @@ export interface RequestOptions extends CallOptions {
    * reply alone carries everything. A throw from it rejects the call.
    */
   onEvent?: ((event: RawReply) => void) | undefined;
+  /**
+   * Asks for the `binary-images` extension: where the transport can carry it (a WebSocket with
+   * request ids to a server that announces it), image bytes come raw, and the reply holds them
+   * under `BINARY_FIELDS` (its `image_data` is then empty). Elsewhere the reply is as usual.
+   */
+  binary?: boolean | undefined;
+}
+
+/** Where a reply keeps the fields whose bytes came raw (see `RequestOptions.binary`). */
+export const BINARY_FIELDS: unique symbol = Symbol('binary fields');
+
+/** The raw bytes of `field` in a reply, when they came in a binary frame. */
+export function binaryField(reply: RawReply, field: 'image_data'): Uint8Array | undefined {
+  const fields = (reply as { [BINARY_FIELDS]?: Map<string, Uint8Array> })[BINARY_FIELDS];
+  return fields?.get(field);
 }
 
 /**

@@ -1,6 +1,8 @@
 /** The part of the WHATWG WebSocket API the client uses; browsers and `ws` both provide it. */
 export interface WebSocketLike {
   readonly readyState: number;
+  /** Set to `arraybuffer` so binary frames arrive as bytes in browsers and `ws` alike. */
+  binaryType?: string;
   send(data: string): void;
   close(code?: number, reason?: string): void;
   addEventListener(type: 'open', listener: () => void): void;

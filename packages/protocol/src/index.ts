@@ -18,3 +18,4 @@ export * from './commands/keyboard.js';
 export * from './commands/scroll.js';
 export * from './commands/screen.js';
 export * from './commands/clipboard.js';
+export * from './binary-reply.js';

@@ -33,6 +33,8 @@ export interface DispatchContext {
   emit?: ((event: HandlerEvent) => void) | undefined;
   /** Holds memory budget until the reply is sent (see HandlerContext.reserveMemory). */
   reserveMemory?: ((bytes: number, signal: AbortSignal) => Promise<void>) | undefined;
+  /** Where raw reply bytes go (see HandlerContext.attachBytes); absent unless asked for. */
+  attachBytes?: HandlerContext['attachBytes'] | undefined;
 }
 
 export interface DispatcherOptions {
@@ -113,7 +115,12 @@ export class Dispatcher {
     // produce output, and no event may follow its request's reply.
     let open = true;
     const handlerCtx: HandlerContext = { signal: controller.signal, session: ctx.session };
-    const { emit, reserveMemory } = ctx;
+    const { emit, reserveMemory, attachBytes } = ctx;
+    if (attachBytes) {
+      handlerCtx.attachBytes = (field, bytes) => {
+        if (open) attachBytes(field, bytes);
+      };
+    }
     if (reserveMemory) {
       handlerCtx.reserveMemory = (bytes) => reserveMemory(bytes, controller.signal);
     }

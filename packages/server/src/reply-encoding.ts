@@ -15,6 +15,15 @@ export function encodeReply(body: Record<string, unknown>, maxBytes: number): En
   const text = JSON.stringify(body);
   const bytes = Buffer.byteLength(text);
   if (bytes <= maxBytes) return { text, bytes };
+  return refuseTooLarge(body, bytes, maxBytes);
+}
+
+/** The failure that stands in for a reply of `bytes` above `maxBytes`, however it was encoded. */
+export function refuseTooLarge(
+  body: Record<string, unknown>,
+  bytes: number,
+  maxBytes: number,
+): EncodedReply {
   const refusal = JSON.stringify({
     success: false,
     ...(body.id !== undefined ? { id: body.id } : {}),

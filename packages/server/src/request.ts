@@ -1,7 +1,14 @@
 import { RequestIdSchema, type ErrorCode, type RequestId } from '@cua/computer-protocol';
 
 export type ParsedRequest =
-  | { ok: true; command: string; params: Record<string, unknown> | undefined; id?: RequestId }
+  | {
+      ok: true;
+      command: string;
+      params: Record<string, unknown> | undefined;
+      id?: RequestId;
+      /** The client asked for image bytes in a binary frame (`binary-images`). */
+      binary?: boolean;
+    }
   | { ok: false; code: ErrorCode; error: string; reason: InvalidReason; id?: RequestId };
 
 /** Why an envelope was refused: `POST /cmd` words some of these as upstream does. */
@@ -54,7 +61,13 @@ export function parseRequest(value: unknown): ParsedRequest {
       ...withId,
     };
   }
-  return { ok: true, command, params, ...withId };
+  return {
+    ok: true,
+    command,
+    params,
+    ...withId,
+    ...(value.binary === true ? { binary: true } : {}),
+  };
 }
 
 export function parseJson(

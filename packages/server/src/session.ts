@@ -1,16 +1,25 @@
 import { setMaxListeners } from 'node:events';
-import { AUTH_MESSAGES, type OutputEvent, type RequestId } from '@cua/computer-protocol';
+import {
+  AUTH_MESSAGES,
+  encodeBinaryReply,
+  type BinaryField,
+  type OutputEvent,
+  type RequestId,
+} from '@cua/computer-protocol';
 import { failure, withId, type Dispatcher, type ReplyBody } from './dispatcher.js';
 import type { HandlerEvent, SessionState } from './handlers/types.js';
 import { LIMITS } from './limits.js';
 import { MemoryBudget } from './memory-budget.js';
-import { encodeReply } from './reply-encoding.js';
+import { encodeReply, refuseTooLarge } from './reply-encoding.js';
 import { parseJson, parseRequest } from './request.js';
 
 export interface SessionOptions {
   dispatcher: Dispatcher;
-  /** Writes one encoded frame; calls `sent` once its bytes have left the process. */
-  send: (text: string, sent: () => void) => void;
+  /**
+   * Writes one encoded frame (text, or a binary reply for a client that asked for one); calls
+   * `sent` once its bytes have left the process.
+   */
+  send: (frame: string | Uint8Array, sent: () => void) => void;
   /** Asks the transport to stop (true) or resume (false) reading frames from the client. */
   setPaused: (paused: boolean) => void;
   /** The server's budget; this connection's counts into it. */
@@ -24,6 +33,8 @@ export interface SessionOptions {
 }
 
 type Reserve = (bytes: number, signal: AbortSignal) => Promise<void>;
+/** Raw bytes a handler sent beside its reply (`binary-images`), in the order attached. */
+type Attachments = Array<[BinaryField, Uint8Array]>;
 
 export const DEFAULT_MAX_CONCURRENT_PER_CONNECTION = LIMITS.maxConcurrentPerConnection;
 
@@ -78,15 +89,26 @@ export class Session {
       return this.answerInOrder(cost, async () => reply);
     }
     const { id } = request;
+    const attachments: Attachments | undefined = request.binary ? [] : undefined;
+    const attach =
+      attachments &&
+      ((field: BinaryField, bytes: Uint8Array) => {
+        attachments.push([field, bytes]);
+      });
     if (id === undefined) {
-      return this.answerInOrder(cost, (reserve) =>
-        this.execute(request.command, request.params, reserve),
+      return this.answerInOrder(
+        cost,
+        (reserve) => this.execute(request.command, request.params, reserve, undefined, attach),
+        attachments,
       );
     }
     // Only a client that tags its requests can tell an interim event from a reply.
     const emit = (event: HandlerEvent) => this.send({ id, ...event });
-    return this.answerNow(cost, id, (reserve) =>
-      this.execute(request.command, request.params, reserve, emit),
+    return this.answerNow(
+      cost,
+      id,
+      (reserve) => this.execute(request.command, request.params, reserve, emit, attach),
+      attachments,
     );
   }
 
@@ -162,6 +184,7 @@ export class Session {
     params: Record<string, unknown> | undefined,
     reserveMemory: Reserve,
     emit?: (event: HandlerEvent) => void,
+    attachBytes?: (field: BinaryField, bytes: Uint8Array) => void,
   ): Promise<ReplyBody> {
     // Auth is off (or already done) by the time a frame reaches here; upstream clients that
     // send `authenticate` anyway are told it worked, so they go on (reference §2.3).
@@ -170,12 +193,18 @@ export class Session {
     }
     return this.options.dispatcher.dispatch(
       { command, params },
-      { signal: this.controller.signal, session: this.state, emit, reserveMemory },
+      { signal: this.controller.signal, session: this.state, emit, reserveMemory, attachBytes },
     );
   }
 
-  private answerInOrder(cost: number, work: (reserve: Reserve) => Promise<ReplyBody>): void {
-    const done = this.serial.then(() => this.run(cost, async (reserve) => work(reserve)));
+  private answerInOrder(
+    cost: number,
+    work: (reserve: Reserve) => Promise<ReplyBody>,
+    attachments?: Attachments,
+  ): void {
+    const done = this.serial.then(() =>
+      this.run(cost, async (reserve) => work(reserve), attachments),
+    );
     this.serial = done;
     this.track(done);
   }
@@ -184,11 +213,16 @@ export class Session {
     cost: number,
     id: RequestId,
     work: (reserve: Reserve) => Promise<ReplyBody>,
+    attachments?: Attachments,
   ): void {
-    this.track(this.run(cost, async (reserve) => withId(await work(reserve), id)));
+    this.track(this.run(cost, async (reserve) => withId(await work(reserve), id), attachments));
   }
 
-  private async run(cost: number, work: (reserve: Reserve) => Promise<ReplyBody>): Promise<void> {
+  private async run(
+    cost: number,
+    work: (reserve: Reserve) => Promise<ReplyBody>,
+    attachments?: Attachments,
+  ): Promise<void> {
     const max = this.options.maxConcurrent ?? DEFAULT_MAX_CONCURRENT_PER_CONNECTION;
     while (!this.closed && (this.congested || this.running >= max)) {
       await new Promise<void>((resolve) => this.waiting.push(resolve));
@@ -209,7 +243,7 @@ export class Session {
         // The dispatcher never throws; should it, the requests queued behind still get answers.
         reply = failure('internal', err instanceof Error ? err.message : String(err));
       }
-      this.send(reply);
+      this.send(reply, reply.success === true ? attachments : undefined);
     } finally {
       // The reply's own bytes are counted by now (as unsent); what it was built from is not.
       if (reserved > 0) this.budget.release('held', reserved);
@@ -225,8 +259,19 @@ export class Session {
   }
 
   /** A frame that cannot be sent (socket gone) must not stop the replies queued behind it. */
-  private send(frame: ReplyBody | OutputEvent): void {
-    const { text, bytes } = encodeReply(frame, this.options.maxReplyBytes ?? LIMITS.maxReplyBytes);
+  private send(frame: ReplyBody | OutputEvent, attachments?: Attachments): void {
+    const maxBytes = this.options.maxReplyBytes ?? LIMITS.maxReplyBytes;
+    let data: string | Uint8Array;
+    let bytes: number;
+    if (attachments !== undefined && attachments.length > 0) {
+      const binary = encodeBinaryReply(frame, attachments);
+      ({ text: data, bytes } =
+        binary.byteLength <= maxBytes
+          ? { text: binary, bytes: binary.byteLength }
+          : refuseTooLarge(frame, binary.byteLength, maxBytes));
+    } else {
+      ({ text: data, bytes } = encodeReply(frame, maxBytes));
+    }
     this.unsentBytes += bytes;
     this.budget.add('held', bytes);
     let released = false;
@@ -241,7 +286,7 @@ export class Session {
       this.updateReading();
     };
     try {
-      this.options.send(text, sent);
+      this.options.send(data, sent);
     } catch {
       sent();
       this.close();

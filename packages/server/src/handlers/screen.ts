@@ -46,12 +46,17 @@ export function screenHandlers(desktop: Desktop): { [N in CommandsOfGroup<'scree
         height: size.height,
       });
       ctx.session.lastScreenshot = { scale: size.scale, offsetX: region.x, offsetY: region.y };
-      return {
-        image_data: Buffer.from(
+      let imageData = '';
+      if (ctx.attachBytes) ctx.attachBytes('image_data', image.data);
+      else {
+        imageData = Buffer.from(
           image.data.buffer,
           image.data.byteOffset,
           image.data.byteLength,
-        ).toString('base64'),
+        ).toString('base64');
+      }
+      return {
+        image_data: imageData,
         format,
         width: image.width,
         height: image.height,

@@ -1,4 +1,5 @@
 import type {
+  BinaryField,
   CommandName,
   CommandResult,
   OutputEvent,
@@ -31,6 +32,11 @@ export interface HandlerContext {
    * allocation (a file read), so many requests at once cannot exhaust the machine.
    */
   reserveMemory?: (bytes: number) => Promise<void>;
+  /**
+   * Sends `bytes` raw beside the reply (the `binary-images` extension) instead of base64 in
+   * `field`, which the handler then leaves empty. Present only when the client asked for it.
+   */
+  attachBytes?: (field: BinaryField, bytes: Uint8Array) => void;
 }
 
 export type Handler<N extends CommandName> = (

@@ -108,7 +108,7 @@ export class WebSocketTransport {
       serverBudget: this.options.serverBudget,
       connectionBudgetBytes: this.options.connectionBudgetBytes,
       maxReplyBytes: this.options.maxReplyBytes,
-      send: (text, sent) => ws.send(text, () => sent()),
+      send: (frame, sent) => ws.send(frame, () => sent()),
       // Reading stops (TCP backpressure reaches the client) while the budget is spent.
       setPaused: (paused) => (paused ? ws.pause() : ws.resume()),
     });
