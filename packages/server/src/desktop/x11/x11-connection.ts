@@ -21,6 +21,9 @@ export const DEFAULT_X11_CONNECT_TIMEOUT_MS = 5_000;
 // A polite close waits this long for the socket to go away before giving up on it.
 const CLOSE_WAIT_MS = 1_000;
 
+/** Atoms 1 to 68 are predefined by the protocol: the same on every server. */
+const LAST_PREDEFINED_ATOM = 68;
+
 const MAPPING_NOTIFY_MODIFIER = 0;
 const MAPPING_NOTIFY_KEYBOARD = 1;
 
@@ -141,6 +144,13 @@ export class X11Connection {
     };
     this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_X11_REQUEST_TIMEOUT_MS;
     this.keycodeWrites = new Array<number>(this.maxKeycode + 1).fill(0);
+    // The `x11` package (4.2.2) starts every client on one module-level atom table and adds
+    // what it interns there, so a name interned on one connection would be answered from that
+    // table on any other (another display, or a restarted server after a reconnect): a wrong
+    // number, then BadAtom. Each connection gets a table of its own, predefined atoms only.
+    client.atoms = Object.fromEntries(
+      Object.entries(client.atoms).filter(([, value]) => value <= LAST_PREDEFINED_ATOM),
+    );
 
     client.on('end', () => this.markClosed('the X server closed the connection'));
     client.on('error', (error) => {
