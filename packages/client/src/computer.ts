@@ -14,6 +14,7 @@ import { ComputerError, ConnectionError } from './errors.js';
 import { decodeReplyBytes, readFileBytes, writeFileBytes } from './file-transfer.js';
 import { hotkeyKeys } from './hotkey.js';
 import { HttpTransport, type FetchLike } from './http-transport.js';
+import { PtyClient } from './pty.js';
 import { RESULT_SHAPES } from './result-shapes.js';
 import { checkShape } from './shape.js';
 import {
@@ -273,6 +274,8 @@ export class Computer {
   readonly transportKind: 'websocket' | 'http';
   private readonly transport: Transport;
   private readonly defaultTimeoutMs: number;
+  /** Terminals on the server (`/pty`): same base URL and credentials, over HTTP. */
+  readonly pty: PtyClient;
 
   constructor(options: ComputerOptions = {}) {
     const endpoint = resolveEndpoint(options);
@@ -300,6 +303,10 @@ export class Computer {
             reconnect: resolveReconnect(options.reconnect),
             onStateChange: options.onStateChange,
           });
+    this.pty = new PtyClient({
+      baseUrl: endpoint.transport === 'http' ? endpoint.url : httpBaseUrl(endpoint.url),
+      credentials,
+    });
   }
 
   /** Connects now (calls also connect on first use). */

@@ -33,6 +33,15 @@ export type {
 } from './computer.js';
 export type { CallOptions } from './call-options.js';
 export { COMMAND_METHODS, type CommandMethodName } from './command-methods.js';
+export {
+  PtyClient,
+  type PtyInfo,
+  type PtyEvent,
+  type PtyCreateOptions,
+  type PtyAttachOptions,
+  type PtyClientOptions,
+  type StreamingFetch,
+} from './pty.js';
 export { Connection, type ConnectionOptions } from './connection.js';
 export {
   HttpTransport,

@@ -86,6 +86,29 @@ export const LIMITS = {
   shutdownGraceMs: 5_000,
   /** After aborting, how long shutdown waits for their process trees to die. */
   shutdownAbortWaitMs: 3_000,
+
+  /** Terminals (`/pty`): sessions alive at once, server-wide. */
+  maxPtySessions: 32,
+  /** Recent output each session keeps, replayed to a subscriber that attaches late. */
+  ptyScrollbackBytes: 256 * KiB,
+  /** A session with no input, output or resize for this long is ended. */
+  ptyIdleMs: 30 * 60_000,
+  /** Any session is ended this long after it started, busy or not. */
+  ptyMaxLifetimeMs: 12 * 60 * 60_000,
+  /**
+   * Its owner gone: no `/stream` or `/ws` subscriber attached and no request naming it for this
+   * long, and a session is ended (a client that reconnects within it finds its terminal).
+   */
+  ptyOwnerGraceMs: 60_000,
+  /** An exited session stays this long, so a late subscriber still gets its output and code. */
+  ptyExitedRetentionMs: 60_000,
+  /** Output queued for one subscriber that does not read; past it that subscriber is dropped. */
+  ptySubscriberBufferBytes: 4 * MiB,
+  /** Largest body of a `/pty*` or `/playwright_exec` request (stdin, resize, actions). */
+  maxSideRouteBodyBytes: 1 * MiB,
+  /** `/playwright_exec`: starting the browser, and each navigation or action. */
+  browserLaunchTimeoutMs: 30_000,
+  browserActionTimeoutMs: 30_000,
 } as const;
 
 /** `8388608` → `8 MiB (8388608 bytes)`: exact, and readable. */

@@ -22,6 +22,9 @@ import {
 } from './security.js';
 import { HttpTransport } from './transports/http.js';
 import { PreAuthSlots } from './transports/pre-auth-slots.js';
+import { PtyRoutes } from './transports/pty-routes.js';
+import { ptyAvailable, PtySessions, type PtyLimits } from './transports/pty-sessions.js';
+import { PtyWebSocket, ptyWebSocketPid } from './transports/pty-websocket.js';
 import { WebSocketTransport } from './transports/websocket.js';
 
 export interface ComputerServerOptions {
@@ -81,6 +84,8 @@ export interface ComputerServerOptions {
   onLoadDrained?: () => void;
   /** Environment read per request by the availability gate (reference §1.6). */
   env?: NodeJS.ProcessEnv;
+  /** Terminal (`/pty`) limits; defaults in LIMITS. */
+  pty?: Partial<PtyLimits>;
 }
 
 export interface RunningServer {
@@ -183,6 +188,10 @@ export async function startComputerServer(
     LIMITS.maxUnauthenticatedTotal,
   );
   const maxReplyBytes = options.maxReplyBytes ?? DEFAULTS.maxReplyBytes;
+  const statusFeatures: string[] = [];
+  const ptySessions = new PtySessions({ display: options.display, logger, limits: options.pty });
+  const ptyWs = new PtyWebSocket({ sessions: ptySessions, authenticator, preAuth, logger });
+  if (await ptyAvailable()) statusFeatures.push('pty');
   const http = new HttpTransport({
     dispatcher,
     maxPayloadBytes,
@@ -194,6 +203,8 @@ export async function startComputerServer(
     hostPolicy,
     serverBudget,
     preAuth,
+    routes: [new PtyRoutes(ptySessions)],
+    statusFeatures,
   });
   const ws = new WebSocketTransport({
     dispatcher,
@@ -228,7 +239,8 @@ export async function startComputerServer(
       socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     // DNS rebinding: checked before anything else, on every route.
     if (!hostAllowed(req.headers.host, hostPolicy)) return refuse('403 Forbidden');
-    if (path !== '/ws') return refuse('404 Not Found');
+    const ptyPid = ptyWebSocketPid(path ?? '/');
+    if (path !== '/ws' && ptyPid === undefined) return refuse('404 Not Found');
     const unavailable = unavailableStatus(env);
     if (unavailable !== undefined) {
       return ws.refuse(req, socket, head, {
@@ -239,6 +251,7 @@ export async function startComputerServer(
     }
     // A page on another site must not drive this desktop (upstream lets any page in, §6 #6).
     if (!originAllowed(req.headers, allowedOrigins)) return refuse('403 Forbidden');
+    if (ptyPid !== undefined) return ptyWs.handleUpgrade(req, socket, head, ptyPid);
     ws.handleUpgrade(req, socket, head);
   });
   server.on('clientError', (_err, socket) => socket.destroy());
@@ -260,6 +273,9 @@ export async function startComputerServer(
       const abortWait = options.shutdownAbortWaitMs ?? DEFAULTS.shutdownAbortWaitMs;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      // Terminals first: their streams end with them instead of holding the grace period.
+      await ptySessions.close();
+      ptyWs.close();
       // Every transport: answer within the grace, then abort what still runs and wait (bounded)
       // for it to stop, so no command's process tree outlives the server.
       await Promise.all([ws.close(grace, abortWait), http.drain(grace, abortWait)]);

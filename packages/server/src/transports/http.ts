@@ -32,9 +32,23 @@ export interface HttpTransportOptions {
   serverBudget: MemoryBudget;
   /** Requests not yet authenticated, shared with `/ws`. */
   preAuth: PreAuthSlots;
+  /** More routes (`/pty*`, `/mcp`, `/playwright_exec`), behind the same Host, gate and Origin checks. */
+  routes?: readonly HttpRoute[] | undefined;
+  /** What `GET /status` lists in `features`. */
+  statusFeatures?: readonly string[] | undefined;
 }
 
-class HttpError extends Error {
+/** A route served beside `/cmd`; `authenticate` checks credentials exactly as `/cmd` does. */
+export interface HttpRoute {
+  matches(path: string): boolean;
+  handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    ctx: { path: string; authenticate: () => Promise<void> },
+  ): Promise<void>;
+}
+
+export class HttpError extends Error {
   constructor(
     readonly status: number,
     readonly detail: string,
@@ -46,7 +60,7 @@ class HttpError extends Error {
 }
 
 const CORS_HEADERS = {
-  'access-control-allow-methods': 'GET, POST, OPTIONS',
+  'access-control-allow-methods': 'GET, POST, DELETE, OPTIONS',
   'access-control-allow-headers': 'content-type, x-api-key, x-container-name',
   'access-control-max-age': '600',
 };
@@ -102,6 +116,11 @@ export class HttpTransport {
       if (path === '/cmd') return await this.onlyMethod(req, 'POST', () => this.cmd(req, res));
       if (path === '/status') return await this.onlyMethod(req, 'GET', () => this.status(res));
       if (path === '/commands') return await this.onlyMethod(req, 'GET', () => this.commands(res));
+      const route = this.options.routes?.find((r) => r.matches(path ?? '/'));
+      if (route) {
+        const ctx = { path: path ?? '/', authenticate: () => this.authenticate(req, res) };
+        return await route.handle(req, res, ctx);
+      }
       throw new HttpError(404, 'Not Found', 'not_found');
     } catch (err) {
       if (res.headersSent) {
@@ -123,7 +142,11 @@ export class HttpTransport {
   }
 
   private status(res: ServerResponse): void {
-    sendJson(res, 200, { status: 'ok', os_type: this.options.osType, features: [] });
+    sendJson(res, 200, {
+      status: 'ok',
+      os_type: this.options.osType,
+      features: [...(this.options.statusFeatures ?? [])],
+    });
   }
 
   private commands(res: ServerResponse): void {
@@ -270,7 +293,7 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-function readBody(
+export function readBody(
   req: IncomingMessage,
   limit: number,
   onChunk?: (bytes: number) => void,
