@@ -196,7 +196,9 @@ export const accessibilityCommands = {
   set_element_value: defineCommand({
     group: 'accessibility',
     kind: 'effect',
-    description: "Replace an editable field's text, or set a slider's or spin box's number.",
+    description:
+      "Replace an editable field's text, or set a slider's or spin box's number (fields " +
+      'without editable text, as in Chromium, are focused and typed into).',
     params: SetElementValueParamsSchema,
     result: z.object({ value: ElementValueSchema }),
     extension: true,

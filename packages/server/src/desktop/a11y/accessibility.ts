@@ -121,7 +121,7 @@ export class Accessibility {
     id: string,
     value: string | number,
   ): Promise<CommandResult<'set_element_value'>> {
-    return setElementValue(await this.atspi(), this.ids, id, value);
+    return setElementValue(await this.atspi(), this.ids, this.options.desktop, id, value);
   }
 
   async close(): Promise<void> {

@@ -144,10 +144,20 @@ export class AtspiClient {
     return ok === true;
   }
 
+  /**
+   * Action names as programs know them (`click`, `press`, `activate`): GetName per action, as
+   * GetActions gives localized names, which Chromium leaves empty.
+   */
   async actions(ref: NodeRef): Promise<string[]> {
-    const [list] = await this.call(ref, I.action, 'GetActions');
-    if (!Array.isArray(list)) return [];
-    return list.map((entry) => (Array.isArray(entry) ? String(entry[0]) : ''));
+    const [count] = await this.call(ref, I.properties, 'Get', 'ss', [I.action, 'NActions']);
+    const n = unwrap(count);
+    if (typeof n !== 'number' || n <= 0) return [];
+    return Promise.all(
+      Array.from({ length: Math.min(n, 32) }, async (_, index) => {
+        const [name] = await this.call(ref, I.action, 'GetName', 'i', [index]);
+        return typeof name === 'string' ? name : '';
+      }),
+    );
   }
 
   async doAction(ref: NodeRef, index: number): Promise<boolean> {

@@ -1,4 +1,4 @@
-import type { CommandResult } from '@cua/computer-protocol';
+import { normalizeKey, type CommandResult, type NormalizedKey } from '@cua/computer-protocol';
 import { CommandError } from '../../command-error.js';
 import type { Desktop } from '../desktop.js';
 import { ATSPI_INTERFACES, type AtspiClient, type NodeRef } from './atspi-client.js';
@@ -11,6 +11,9 @@ import { refKey } from './resolve-scope.js';
 const PRESS_ACTIONS = ['click', 'press', 'activate', 'jump', 'toggle', 'open', 'select'];
 /** Activating a text field means Enter, not a click in it: those get a real click. */
 const TEXT_ROLES = new Set(['entry', 'text', 'password text', 'editbar', 'terminal']);
+/** Chromium moves the focus and updates text asynchronously, after the call has answered. */
+const FOCUS_WAIT_MS = 1000;
+const READ_BACK_WAIT_MS = 1000;
 /** get_element's text is for reading; a document's worth is beyond one reply. */
 const ELEMENT_TEXT_CHARS = 10_000;
 
@@ -156,10 +159,57 @@ export async function focusElement(
   return {};
 }
 
+/** The field's text once it shows `text` (Chromium updates it a moment later), else as it is. */
+async function readBack(client: AtspiClient, ref: NodeRef, text: string): Promise<string> {
+  const deadline = Date.now() + READ_BACK_WAIT_MS;
+  for (;;) {
+    const now = await client.text(ref, Math.max(text.length, 1) + 100).catch(() => text);
+    if (now === text || Date.now() > deadline) return now;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+const key = (input: string): NormalizedKey => normalizeKey(input)!;
+
+/**
+ * Types into a field that only has Text: the field must hold the focus before a key is sent,
+ * or the keys would land in whatever window is active.
+ */
+async function typeInto(
+  client: AtspiClient,
+  desktop: Desktop,
+  read: ReadElement,
+  text: string,
+): Promise<string> {
+  await client.grabFocus(read.ref).catch(() => false);
+  const focused = await waitForFocus(client, read.ref);
+  if (!focused) {
+    throw new CommandError(
+      'command_failed',
+      `${describe(read)} did not take the focus, so nothing was typed (is its window active?)`,
+    );
+  }
+  await desktop.hotkey([key('ctrl'), key('a')]);
+  if (text === '') await desktop.pressKey(key('delete'));
+  else await desktop.typeText(text);
+  return readBack(client, read.ref, text);
+}
+
+async function waitForFocus(client: AtspiClient, ref: NodeRef): Promise<boolean> {
+  const deadline = Date.now() + FOCUS_WAIT_MS;
+  for (;;) {
+    const states = stateNames(await client.state(ref).catch(() => []));
+    if (states.includes('focused')) return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 /** Text through EditableText (replacing all of it), numbers through Value; read back after. */
 export async function setElementValue(
   client: AtspiClient,
   ids: ElementIds,
+  desktop: Desktop,
   id: string,
   value: string | number,
 ): Promise<CommandResult<'set_element_value'>> {
@@ -185,9 +235,14 @@ export async function setElementValue(
     if (!done) {
       throw new CommandError('command_failed', `element ${id} refused the text (read-only?)`);
     }
-    return { value: await client.text(ref, Math.max(text.length, 1) + 100).catch(() => text) };
+    return { value: await readBack(client, ref, text) };
   }
   const read = await readElement(client, ids, ref, {}, { withChildren: false });
+  if (interfaces.includes(ATSPI_INTERFACES.text) && read.states.has('editable')) {
+    // Chromium's fields have no EditableText: focus, select all, type, as a person would. This
+    // types on the desktop outside the input queue (set_element_value is not an input command).
+    return { value: await typeInto(client, desktop, read, String(value)) };
+  }
   throw new CommandError(
     'invalid_params',
     `${describe(read)} takes no value: it has neither editable text nor a numeric value`,
