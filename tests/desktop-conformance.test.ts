@@ -19,8 +19,22 @@ import { openEventWindow } from './helpers/xev.js';
 
 /** What each backend is expected to declare: the suite checks the declaration, then holds it to it. */
 const BACKENDS = [
-  { backend: 'x11', exactTyping: true, windows: true, damage: true, monitors: true },
-  { backend: 'nut', exactTyping: false, windows: false, damage: false, monitors: false },
+  {
+    backend: 'x11',
+    exactTyping: true,
+    windows: true,
+    damage: true,
+    monitors: true,
+    cursorImage: true,
+  },
+  {
+    backend: 'nut',
+    exactTyping: false,
+    windows: false,
+    damage: false,
+    monitors: false,
+    cursorImage: false,
+  },
 ] as const;
 
 /** Four flat colours, one per quadrant, set as the root window's background. */
@@ -163,6 +177,34 @@ describe.each(BACKENDS)('the $backend backend', (expected) => {
     await desktop.move(5000, -20);
     expect(pointerPosition(screen.display)).toEqual({ x: 1279, y: 0 });
   });
+
+  it('grabs raw frames: the B G R X bytes of the screen', async () => {
+    const frame = await desktop.grab({ x: 300, y: 180, width: 40, height: 40 });
+    try {
+      expect([frame.width, frame.height, frame.data.length]).toEqual([40, 40, 40 * 40 * 4]);
+      const [r, g, b] = QUADRANTS[0]!.rgb;
+      expect([...frame.data.subarray(0, 3)]).toEqual([b, g, r]);
+    } finally {
+      frame.release();
+    }
+  });
+
+  it(
+    expected.cursorImage
+      ? 'gives the pointer image where the pointer is'
+      : 'declares no pointer image',
+    async () => {
+      await desktop.move(300, 200);
+      const cursor = await desktop.cursorImage();
+      if (!expected.cursorImage) {
+        expect(cursor).toBeUndefined();
+        return;
+      }
+      expect(cursor).toMatchObject({ x: 300, y: 200 });
+      expect(cursor!.argb.length).toBe(cursor!.width * cursor!.height * 4);
+      expect(cursor!.argb.some((byte) => byte !== 0)).toBe(true);
+    },
+  );
 
   it('clicks and scrolls: xev sees the buttons and the wheel', async () => {
     const witness = await openEventWindow(screen.display);

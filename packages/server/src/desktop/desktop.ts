@@ -3,6 +3,24 @@ import type { EncodedImage, EncodeOptions, Frame, ImageFormat } from './media/en
 
 export type { EncodedImage, EncodeOptions, Frame, ImageFormat, Monitor, MouseButtonName };
 
+/** The pointer's image and where it is drawn, in screen pixels. */
+export interface CursorImage {
+  /** Where the hot spot is. */
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  xhot: number;
+  yhot: number;
+  /** `width * height` pixels, 32-bit ARGB with premultiplied alpha, little-endian words. */
+  argb: Uint8Array;
+}
+
+/** A grabbed frame; its buffer may be reused once `release` was called. */
+export interface GrabbedFrame extends Frame {
+  release(): void;
+}
+
 /** A rectangle of the screen, in screen pixels. */
 export type Region = Bounds;
 
@@ -34,6 +52,8 @@ export interface DesktopCapabilities {
   readonly damage: boolean;
   /** `monitors()` reports each monitor; otherwise one monitor, the whole screen. */
   readonly monitors: boolean;
+  /** `cursorImage()` gives the pointer's image (screenshots never contain the pointer). */
+  readonly cursorImage: boolean;
 }
 
 /** The window commands, on window ids from the wire. */
@@ -66,6 +86,13 @@ export interface Desktop {
   /** Grab (the whole screen, or a region of it) and encode in one step. */
   capture(region: Region | undefined, options: EncodeOptions): Promise<EncodedImage>;
   /**
+   * The raw pixels (B G R X), for consumers that feed frames on (recording, live view); call
+   * `release` once done with them, so their buffer can be reused.
+   */
+  grab(region?: Region): Promise<GrabbedFrame>;
+  /** The pointer's current image; undefined where the backend cannot tell (capabilities). */
+  cursorImage(): Promise<CursorImage | undefined>;
+  /**
    * Calls `listener` for every change to the screen until the returned function is called.
    * Backends without damage events (see capabilities) never call it.
    */
@@ -94,5 +121,7 @@ export interface Desktop {
   /** Sets the root window's background to an image file. */
   setWallpaper(path: string, signal?: AbortSignal): Promise<void>;
 
+  /** Runs `hook` (and waits for it) when the desktop closes, before it lets go of the display. */
+  beforeClose(hook: () => Promise<void>): void;
   close(): Promise<void>;
 }

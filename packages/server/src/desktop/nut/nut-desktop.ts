@@ -2,16 +2,19 @@ import type { NormalizedKey } from '@cua/computer-protocol';
 import type { Logger } from 'pino';
 import { CommandError } from '../../command-error.js';
 import type {
+  CursorImage,
   DamageEvent,
   Desktop,
   DesktopCapabilities,
   DesktopWindows,
   EncodedImage,
   EncodeOptions,
+  GrabbedFrame,
   Monitor,
   MouseButtonName,
   Region,
 } from '../desktop.js';
+import { CloseHooks } from '../close-hooks.js';
 import { nutKeyOf } from './nut-keys.js';
 import { WorkerSupervisor } from './worker-supervisor.js';
 
@@ -58,9 +61,11 @@ export class NutDesktop implements Desktop {
     windows: false,
     damage: false,
     monitors: false,
+    cursorImage: false,
   };
   readonly windows = UNSUPPORTED_WINDOWS;
   private readonly worker: WorkerSupervisor;
+  private readonly closeHooks = new CloseHooks();
 
   constructor(options: NutDesktopOptions) {
     this.worker = new WorkerSupervisor({ display: options.display, logger: options.logger });
@@ -81,6 +86,16 @@ export class NutDesktop implements Desktop {
 
   capture(region: Region | undefined, options: EncodeOptions): Promise<EncodedImage> {
     return this.worker.call('capture', region, options);
+  }
+
+  async grab(region?: Region): Promise<GrabbedFrame> {
+    const frame = await (region ? this.worker.call('grab', region) : this.worker.call('grab'));
+    // The frame came over IPC as a copy of its own: nothing to give back.
+    return { ...frame, release: () => undefined };
+  }
+
+  cursorImage(): Promise<CursorImage | undefined> {
+    return Promise.resolve(undefined);
   }
 
   onDamage(_listener: (event: DamageEvent) => void): () => void {
@@ -151,7 +166,12 @@ export class NutDesktop implements Desktop {
     return Promise.reject(notOnThisBackend('set_wallpaper'));
   }
 
-  close() {
-    return this.worker.close();
+  beforeClose(hook: () => Promise<void>): void {
+    this.closeHooks.add(hook);
+  }
+
+  async close() {
+    await this.closeHooks.run();
+    await this.worker.close();
   }
 }

@@ -1,20 +1,24 @@
 import type { NormalizedKey } from '@cua/computer-protocol';
 import { CommandError } from '../../command-error.js';
 import type {
+  CursorImage,
   DamageEvent,
   Desktop,
   DesktopCapabilities,
   EncodedImage,
   EncodeOptions,
+  GrabbedFrame,
   Monitor,
   MouseButtonName,
   Region,
 } from '../desktop.js';
+import { CloseHooks } from '../close-hooks.js';
 import { noDisplayError } from '../display.js';
 import { environmentWithDisplay } from '../environment.js';
 import { encodeFrame } from '../media/encode-image.js';
 import { X11Capture } from './capture.js';
 import { readClipboard, writeClipboard } from './clipboard.js';
+import { X11Cursor } from './cursor.js';
 import { X11Damage } from './damage.js';
 import { X11Pointer } from './pointer.js';
 import { X11Screen } from './screen.js';
@@ -36,6 +40,7 @@ interface Link {
   pointer: X11Pointer;
   keyboard: X11Keyboard;
   damage: X11Damage | undefined;
+  cursor: X11Cursor | undefined;
   stopForwardingDamage: (() => void) | undefined;
 }
 
@@ -53,10 +58,12 @@ export class X11Desktop implements Desktop {
     windows: true,
     damage: true,
     monitors: true,
+    cursorImage: true,
   };
   readonly windows: X11Windows;
   private current: Promise<Link> | undefined;
   private readonly damageListeners = new Set<(event: DamageEvent) => void>();
+  private readonly closeHooks = new CloseHooks();
   private closed = false;
 
   constructor(private readonly options: X11DesktopOptions) {
@@ -84,6 +91,15 @@ export class X11Desktop implements Desktop {
     } finally {
       frame.release();
     }
+  }
+
+  async grab(region?: Region): Promise<GrabbedFrame> {
+    const link = await this.link();
+    return link.capture.grab(region ?? { x: 0, y: 0, ...link.screen.current });
+  }
+
+  async cursorImage(): Promise<CursorImage | undefined> {
+    return (await this.link()).cursor?.image();
   }
 
   onDamage(listener: (event: DamageEvent) => void): () => void {
@@ -165,7 +181,12 @@ export class X11Desktop implements Desktop {
     });
   }
 
+  beforeClose(hook: () => Promise<void>): void {
+    this.closeHooks.add(hook);
+  }
+
   async close(): Promise<void> {
+    await this.closeHooks.run();
     this.closed = true;
     const link = await this.current?.catch(() => undefined);
     this.current = undefined;
@@ -214,6 +235,7 @@ export class X11Desktop implements Desktop {
         pointer: new X11Pointer(connection, connection.xtestInput, () => screen.current),
         keyboard: new X11Keyboard(connection, { closeConnection: true }),
         damage: await X11Damage.open(connection),
+        cursor: await X11Cursor.open(connection),
         stopForwardingDamage: undefined,
       };
       connection.onClosed(() => capture.close());
