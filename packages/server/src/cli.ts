@@ -11,6 +11,10 @@ import { reclaimMemory } from './reclaim-memory.js';
 import { startVirtualDisplay, type VirtualDisplay } from './desktop/xvfb.js';
 import { DESKTOP_BACKENDS, defaultBackend, type DesktopBackend } from './desktop/create-desktop.js';
 import { authSettingsFromEnv, DEFAULTS, startComputerServer } from './server.js';
+import { runMcpCommand } from './transports/mcp-stdio.js';
+
+// `computer-server mcp [options]`: the tools over MCP on stdio, no port; runs until stdin ends.
+if (process.argv[2] === 'mcp') await runMcpCommand(process.argv.slice(3));
 
 function port(value: string): number {
   const n = Number(value);
@@ -137,6 +141,11 @@ const program = new Command()
     '--log-level <level>',
     'fatal, error, warn, info, debug, trace or silent (env CUA_LOG_LEVEL)',
     process.env.CUA_LOG_LEVEL ?? 'info',
+  )
+  .addHelpText(
+    'after',
+    '\nCommands:\n  mcp [options]  serve the same tools over MCP on stdio, for desktop MCP hosts ' +
+      '(computer-server mcp --help)',
   )
   .showHelpAfterError();
 

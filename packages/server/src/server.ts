@@ -21,6 +21,7 @@ import {
   unavailableStatus,
 } from './security.js';
 import { HttpTransport } from './transports/http.js';
+import { McpHttp } from './transports/mcp-http.js';
 import { PreAuthSlots } from './transports/pre-auth-slots.js';
 import { PtyRoutes } from './transports/pty-routes.js';
 import { ptyAvailable, PtySessions, type PtyLimits } from './transports/pty-sessions.js';
@@ -192,6 +193,8 @@ export async function startComputerServer(
   const ptySessions = new PtySessions({ display: options.display, logger, limits: options.pty });
   const ptyWs = new PtyWebSocket({ sessions: ptySessions, authenticator, preAuth, logger });
   if (await ptyAvailable()) statusFeatures.push('pty');
+  const mcp = new McpHttp({ dispatcher, maxBodyBytes: maxPayloadBytes });
+  statusFeatures.push('mcp');
   const http = new HttpTransport({
     dispatcher,
     maxPayloadBytes,
@@ -203,7 +206,7 @@ export async function startComputerServer(
     hostPolicy,
     serverBudget,
     preAuth,
-    routes: [new PtyRoutes(ptySessions)],
+    routes: [new PtyRoutes(ptySessions), mcp],
     statusFeatures,
   });
   const ws = new WebSocketTransport({
@@ -276,6 +279,7 @@ export async function startComputerServer(
       // Terminals first: their streams end with them instead of holding the grace period.
       await ptySessions.close();
       ptyWs.close();
+      await mcp.close();
       // Every transport: answer within the grace, then abort what still runs and wait (bounded)
       // for it to stop, so no command's process tree outlives the server.
       await Promise.all([ws.close(grace, abortWait), http.drain(grace, abortWait)]);
