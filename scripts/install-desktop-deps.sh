@@ -1,15 +1,22 @@
 #!/usr/bin/env bash
 # Debian packages the server uses at run time on X11, installed only when missing: a virtual
 # desktop for --xvfb (Xvfb + openbox), xsel for the clipboard, xwallpaper for set_wallpaper and
-# xdg-utils for open. Screen, input and windows need no tool: the server speaks X11 itself.
-# Runs as root, or through sudo.
+# xdg-utils for open, and for accessibility a session D-Bus (dbus-daemon, dbus-send) with AT-SPI's
+# bus launcher and registry (at-spi2-core). Screen, input and windows need no tool: the server
+# speaks X11 itself. Runs as root, or through sudo.
 set -euo pipefail
 declare -A PACKAGE_OF=(
   [Xvfb]=xvfb [openbox]=openbox [xsel]=xsel [xwallpaper]=xwallpaper [xdg-open]=xdg-utils
+  [dbus-daemon]=dbus-daemon [dbus-send]=dbus-bin
 )
+# Packages without a command on PATH, checked with dpkg.
+PACKAGES=(at-spi2-core)
 missing=()
 for command in "${!PACKAGE_OF[@]}"; do
   command -v "$command" >/dev/null 2>&1 || missing+=("${PACKAGE_OF[$command]}")
+done
+for package in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'ok installed' || missing+=("$package")
 done
 source "$(dirname "${BASH_SOURCE[0]}")/apt-install.sh"
 apt_install "${missing[@]}"
