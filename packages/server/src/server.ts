@@ -22,6 +22,9 @@ import {
 } from './security.js';
 import { HttpTransport } from './transports/http.js';
 import { McpHttp } from './transports/mcp-http.js';
+import { DEFAULT_WEB_SEARCH_URL } from './transports/playwright-actions.js';
+import { BrowserHost } from './transports/playwright-browser.js';
+import { PlaywrightRoutes } from './transports/playwright-routes.js';
 import { PreAuthSlots } from './transports/pre-auth-slots.js';
 import { PtyRoutes } from './transports/pty-routes.js';
 import { ptyAvailable, PtySessions, type PtyLimits } from './transports/pty-sessions.js';
@@ -87,6 +90,11 @@ export interface ComputerServerOptions {
   env?: NodeJS.ProcessEnv;
   /** Terminal (`/pty`) limits; defaults in LIMITS. */
   pty?: Partial<PtyLimits>;
+  /**
+   * `/playwright_exec`: the Chromium binary (default `CUA_BROWSER_PATH`, then the system's) and
+   * where `web_search` goes (default `CUA_WEB_SEARCH_URL`, then Google; `{query}` is replaced).
+   */
+  browser?: { executablePath?: string; webSearchUrl?: string };
 }
 
 export interface RunningServer {
@@ -195,6 +203,17 @@ export async function startComputerServer(
   if (await ptyAvailable()) statusFeatures.push('pty');
   const mcp = new McpHttp({ dispatcher, maxBodyBytes: maxPayloadBytes });
   statusFeatures.push('mcp');
+  const browser = new BrowserHost({
+    executablePath: options.browser?.executablePath,
+    display: options.display,
+    logger,
+  });
+  if (browser.available) statusFeatures.push('playwright');
+  const playwright = new PlaywrightRoutes({
+    browser,
+    webSearchUrl:
+      options.browser?.webSearchUrl ?? process.env.CUA_WEB_SEARCH_URL ?? DEFAULT_WEB_SEARCH_URL,
+  });
   const http = new HttpTransport({
     dispatcher,
     maxPayloadBytes,
@@ -206,7 +225,7 @@ export async function startComputerServer(
     hostPolicy,
     serverBudget,
     preAuth,
-    routes: [new PtyRoutes(ptySessions), mcp],
+    routes: [new PtyRoutes(ptySessions), mcp, playwright],
     statusFeatures,
   });
   const ws = new WebSocketTransport({
@@ -284,7 +303,7 @@ export async function startComputerServer(
       // for it to stop, so no command's process tree outlives the server.
       await Promise.all([ws.close(grace, abortWait), http.drain(grace, abortWait)]);
       server.closeAllConnections();
-      await Promise.all([closed, desktop.close()]);
+      await Promise.all([closed, desktop.close(), browser.close()]);
     })();
     return closing;
   };
