@@ -345,6 +345,29 @@ describe('find_element and element actions on the GTK app', () => {
     }
   });
 
+  it('a hung app (SIGSTOP) does not hang the tree of the focused window', async () => {
+    const hung = await startGtkApp(bus.env, `${TITLE} hung`);
+    try {
+      await waitFor(async () => {
+        const reply = await call('get_accessibility_tree', { pid: hung.pid, max_depth: 0 });
+        return reply.tree ? true : undefined;
+      }, 15_000);
+      activate(app.windowId);
+      process.kill(hung.pid, 'SIGSTOP');
+      const started = performance.now();
+      const reply = await ok('get_accessibility_tree');
+      expect(performance.now() - started).toBeLessThan(4000);
+      // Earlier tests may have renamed the window ("… pressed 1"): its pid says whose it is.
+      expect(reply.tree).toMatchObject({ role: 'frame', pid: app.pid });
+      const all = await ok('get_accessibility_tree', { scope: 'all', timeout_ms: 1500 });
+      expect(all.tree).toMatchObject({ role: 'desktop frame' });
+    } finally {
+      process.kill(hung.pid, 'SIGCONT');
+      await hung.close();
+      activate(app.windowId);
+    }
+  }, 40_000);
+
   it('ids: unknown and stale ids get clear not_found errors', async () => {
     const unknown = await call('click_element', { id: 'e999999' });
     expect(unknown).toMatchObject({ success: false, code: 'not_found' });

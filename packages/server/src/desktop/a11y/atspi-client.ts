@@ -51,19 +51,24 @@ export function isNullRef(ref: NodeRef): boolean {
 
 /** Typed AT-SPI calls on one connection to the accessibility bus. */
 export class AtspiClient {
-  private readonly pids = new Map<string, Promise<number | undefined>>();
+  /** `timeoutMs` for this client's calls: scope resolution asks every app, and waits less. */
+  constructor(
+    readonly connection: DBusConnection,
+    private readonly timeoutMs?: number,
+    /** pid per bus name, shared by the clients of one connection. */
+    private readonly pids = new Map<string, Promise<number | undefined>>(),
+  ) {}
 
-  constructor(readonly connection: DBusConnection) {}
+  /** The same client, with calls that give up after `timeoutMs`. */
+  withTimeout(timeoutMs: number): AtspiClient {
+    return new AtspiClient(this.connection, timeoutMs, this.pids);
+  }
 
   private call(ref: NodeRef, iface: string, member: string, signature = '', body: unknown[] = []) {
-    return this.connection.call({
-      destination: ref.bus,
-      path: ref.path,
-      interface: iface,
-      member,
-      signature,
-      body,
-    });
+    return this.connection.call(
+      { destination: ref.bus, path: ref.path, interface: iface, member, signature, body },
+      this.timeoutMs,
+    );
   }
 
   async children(ref: NodeRef): Promise<NodeRef[]> {

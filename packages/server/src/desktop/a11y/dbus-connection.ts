@@ -19,6 +19,20 @@ interface ConnectionInternals {
   _connection?: { stream?: Duplex; on(event: 'end', listener: () => void): void };
 }
 
+/** A local app answers in milliseconds; one that takes seconds is hung or stopped. */
+const CALL_TIMEOUT_MS = 3000;
+
+interface BusInternals {
+  _methodReturnHandlers?: Record<number, unknown>;
+}
+
+export class DBusTimeoutError extends Error {
+  constructor(call: DBusCall, timeoutMs: number) {
+    super(`${call.destination} did not answer ${call.member} within ${timeoutMs} ms`);
+    this.name = 'DBusTimeoutError';
+  }
+}
+
 /** The bus emits `error` too, which its typings leave out. */
 const events = (bus: MessageBus) => bus as unknown as EventEmitter;
 
@@ -80,21 +94,36 @@ export class DBusConnection {
     return !this.ended;
   }
 
-  /** Sends a method call; resolves with the reply's body, rejects with a `DBusError`. */
-  async call(call: DBusCall): Promise<unknown[]> {
+  /**
+   * Sends a method call; resolves with the reply's body, rejects with a `DBusError`, or with a
+   * `DBusTimeoutError` when the peer does not answer in time (a hung app must not hang us).
+   */
+  async call(call: DBusCall, timeoutMs = CALL_TIMEOUT_MS): Promise<unknown[]> {
     if (this.ended) throw new Error(`the D-Bus connection to ${this.address} has closed`);
     this.cork();
-    const reply = await this.bus.call(
-      new Message({
-        destination: call.destination,
-        path: call.path,
-        interface: call.interface,
-        member: call.member,
-        signature: call.signature ?? '',
-        body: call.body ?? [],
-      }),
-    );
-    return reply?.body ?? [];
+    const message = new Message({
+      destination: call.destination,
+      path: call.path,
+      interface: call.interface,
+      member: call.member,
+      signature: call.signature ?? '',
+      body: call.body ?? [],
+    });
+    const reply = this.bus.call(message);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        // The library would keep waiting for this serial for ever.
+        const pending = (this.bus as unknown as BusInternals)._methodReturnHandlers;
+        if (pending && message.serial !== null) delete pending[message.serial];
+        reject(new DBusTimeoutError(call, timeoutMs));
+      }, timeoutMs);
+    });
+    try {
+      return (await Promise.race([reply, timeout]))?.body ?? [];
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   close(): void {

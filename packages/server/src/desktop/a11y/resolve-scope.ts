@@ -36,6 +36,8 @@ interface XWindow {
   geometry: WindowGeometry;
 }
 
+const SCOPE_CALL_TIMEOUT_MS = 1000;
+
 export const refKey = (ref: NodeRef): string => `${ref.bus} ${ref.path}`;
 
 const hex = (id: number) => `0x${id.toString(16)}`;
@@ -121,10 +123,12 @@ function windowIdsFor(windows: TopLevel[], xWindows: XWindow[]): Map<string, num
  * matched to its AT-SPI window by title and box (X11 has no shared id between the two).
  */
 export async function resolveScope(
-  client: AtspiClient,
+  atspi: AtspiClient,
   desktop: Desktop,
   request: ScopeRequest,
 ): Promise<ResolvedScope> {
+  // Every app is asked for its windows: one that is hung (or stopped) costs this much, once.
+  const client = atspi.withTimeout(SCOPE_CALL_TIMEOUT_MS);
   const scope =
     request.scope ??
     (request.window_id !== undefined ? 'window' : request.pid !== undefined ? 'pid' : 'focused');
