@@ -77,6 +77,17 @@ const RESULTS: { [N in CommandName]: CommandResult<N> } = {
   to_screenshot_coordinates: { coordinates: [5, 10] },
   copy_to_clipboard: { content: 'clip' },
   set_clipboard: {},
+  observe: {
+    image_data: 'iVBORw0KGgo=',
+    format: 'png',
+    width: 2,
+    height: 1,
+    scale: 0.5,
+    settled: true,
+    settle_ms: 12,
+    changed: true,
+  },
+  batch: { results: [{ success: true }, { success: true }] },
 };
 
 /** The defaults the server fills in for the accessibility scope params. */
@@ -84,6 +95,18 @@ const SCOPE_DEFAULTS = { max_depth: 60, visible_only: true, max_nodes: 3000, tim
 const TREE_DEFAULTS = { ...SCOPE_DEFAULTS, format: 'both' };
 
 const PNG_SIGNATURE = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** RESULTS.observe as the client hands it over. */
+const OBSERVATION = {
+  data: PNG_SIGNATURE,
+  format: 'png',
+  width: 2,
+  height: 1,
+  scale: 0.5,
+  settled: true,
+  settleMs: 12,
+  changed: true,
+};
 
 interface Case {
   /** The call as a user writes it. */
@@ -406,6 +429,48 @@ const CASES: Record<string, Case> = {
     run: (c) => c.scrollDirection('left', 2),
     calls: [['scroll_direction', { direction: 'left', clicks: 2 }]],
     returns: undefined,
+  },
+  'observe({ quietMs: 50, maxWidth: 640 })': {
+    run: (c) => c.observe({ quietMs: 50, maxWidth: 640 }, { timeoutMs: 5000 }),
+    calls: [
+      ['observe', { format: 'png', quality: 95, quiet_ms: 50, timeout_ms: 3000, max_width: 640 }],
+    ],
+    returns: OBSERVATION,
+  },
+  "leftClick(3, 4, { observe: { quietMs: 200, format: 'jpeg' } })": {
+    run: (c) => c.leftClick(3, 4, { observe: { quietMs: 200, format: 'jpeg' } }),
+    calls: [
+      [
+        'left_click',
+        { x: 3, y: 4, observe: { format: 'jpeg', quality: 95, quiet_ms: 200, timeout_ms: 3000 } },
+      ],
+    ],
+    // The stand-in answers without an observation.
+    returns: undefined,
+  },
+  'batch([leftClick, typeText], { observe: true })': {
+    run: (c) =>
+      c.batch(
+        [
+          { command: 'left_click', params: { x: 1, y: 2 } },
+          { command: 'type_text', params: { text: 'a' } },
+        ],
+        { observe: true, stopOnError: false },
+      ),
+    calls: [
+      [
+        'batch',
+        {
+          actions: [
+            { command: 'left_click', params: { x: 1, y: 2 } },
+            { command: 'type_text', params: { text: 'a' } },
+          ],
+          stop_on_error: false,
+          observe: { format: 'png', quality: 95, quiet_ms: 100, timeout_ms: 3000 },
+        },
+      ],
+    ],
+    returns: { results: [{ success: true }, { success: true }] },
   },
   'screenshot()': {
     run: (c) => c.screenshot(),

@@ -79,4 +79,6 @@ export const COMMAND_METHODS = {
   to_screenshot_coordinates: 'toScreenshotCoordinates',
   copy_to_clipboard: 'copyToClipboard',
   set_clipboard: 'setClipboard',
+  observe: 'observe',
+  batch: 'batch',
 } as const satisfies { readonly [N in CommandName]: CommandMethodName };

@@ -14,6 +14,20 @@ import { ComputerError, ConnectionError } from './errors.js';
 import { decodeReplyBytes, readFileBytes, writeFileBytes } from './file-transfer.js';
 import { hotkeyKeys } from './hotkey.js';
 import { HttpTransport, type FetchLike } from './http-transport.js';
+import {
+  actedResult,
+  observeParam,
+  toObservation,
+  type Acted,
+  type ActionOptions,
+  type BatchAction,
+  type BatchOptions,
+  type BatchResult,
+  type ObservableCommand,
+  type Observation,
+  type Observed,
+  type ObserveOptions,
+} from './observation.js';
 import { PtyClient } from './pty.js';
 import { RESULT_SHAPES } from './result-shapes.js';
 import { checkShape } from './shape.js';
@@ -141,7 +155,7 @@ export interface RunCommandOptions extends CallOptions {
   onOutput?: (chunk: OutputChunk) => void;
 }
 
-export interface DragOptions extends CallOptions {
+export interface DragOptions extends ActionOptions {
   button?: MouseButton;
   /** Seconds the movement takes (upstream Linux servers ignore it). */
   duration?: number;
@@ -178,10 +192,13 @@ export type FoundElements = Omit<CommandResult<'find_element'>, 'element' | 'ele
   elements?: AccessibleElement[];
 };
 
-export type HotkeyArgs =
-  | [keys: readonly string[], options?: CallOptions]
+export type HotkeyArgs<O extends ActionOptions = ActionOptions> =
+  | [keys: readonly string[], options?: O]
   | [key: string, ...keys: string[]]
-  | [key: string, ...keys: string[], options: CallOptions];
+  | [key: string, ...keys: string[], options: O];
+
+/** The options type of an input method called without options. */
+type NoOptions = Record<never, never>;
 
 export const DEFAULT_TIMEOUT_MS = 120_000;
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
@@ -597,118 +614,187 @@ export class Computer {
   }
 
   // ── mouse ──────────────────────────────────────────────────────────────────────────────────
+  // Every input method takes `observe` in its options: then it resolves with `{ observation }`,
+  // the screenshot taken once the screen has settled after the action (see `observe()`).
 
   /** Presses a mouse button (default left), at x, y when given, else where the pointer is. */
-  mouseDown(options?: CallOptions): Promise<void>;
-  mouseDown(button: MouseButton, options?: CallOptions): Promise<void>;
-  mouseDown(x: number, y: number, button?: MouseButton, options?: CallOptions): Promise<void>;
+  mouseDown<const O extends ActionOptions = NoOptions>(options?: O): Promise<Acted<O>>;
+  mouseDown<const O extends ActionOptions = NoOptions>(
+    button: MouseButton,
+    options?: O,
+  ): Promise<Acted<O>>;
+  mouseDown<const O extends ActionOptions = NoOptions>(
+    x: number,
+    y: number,
+    button?: MouseButton,
+    options?: O,
+  ): Promise<Acted<O>>;
   async mouseDown(
-    a?: number | MouseButton | CallOptions,
-    b?: number | CallOptions,
+    a?: number | MouseButton | ActionOptions,
+    b?: number | ActionOptions,
     c?: MouseButton,
-    d?: CallOptions,
-  ): Promise<void> {
-    await this.buttonAction('mouse_down', a, b, c, d);
+    d?: ActionOptions,
+  ): Promise<unknown> {
+    return this.buttonAction('mouse_down', a, b, c, d);
   }
 
   /** Releases a mouse button (default left), at x, y when given, else where the pointer is. */
-  mouseUp(options?: CallOptions): Promise<void>;
-  mouseUp(button: MouseButton, options?: CallOptions): Promise<void>;
-  mouseUp(x: number, y: number, button?: MouseButton, options?: CallOptions): Promise<void>;
+  mouseUp<const O extends ActionOptions = NoOptions>(options?: O): Promise<Acted<O>>;
+  mouseUp<const O extends ActionOptions = NoOptions>(
+    button: MouseButton,
+    options?: O,
+  ): Promise<Acted<O>>;
+  mouseUp<const O extends ActionOptions = NoOptions>(
+    x: number,
+    y: number,
+    button?: MouseButton,
+    options?: O,
+  ): Promise<Acted<O>>;
   async mouseUp(
-    a?: number | MouseButton | CallOptions,
-    b?: number | CallOptions,
+    a?: number | MouseButton | ActionOptions,
+    b?: number | ActionOptions,
     c?: MouseButton,
-    d?: CallOptions,
-  ): Promise<void> {
-    await this.buttonAction('mouse_up', a, b, c, d);
+    d?: ActionOptions,
+  ): Promise<unknown> {
+    return this.buttonAction('mouse_up', a, b, c, d);
   }
 
   /** Left click, at x, y when given, else where the pointer is. */
-  leftClick(options?: CallOptions): Promise<void>;
-  leftClick(x: number, y: number, options?: CallOptions): Promise<void>;
-  async leftClick(x?: number | CallOptions, y?: number, options?: CallOptions): Promise<void> {
-    await this.click('left_click', x, y, options);
+  leftClick<const O extends ActionOptions = NoOptions>(options?: O): Promise<Acted<O>>;
+  leftClick<const O extends ActionOptions = NoOptions>(
+    x: number,
+    y: number,
+    options?: O,
+  ): Promise<Acted<O>>;
+  async leftClick(
+    x?: number | ActionOptions,
+    y?: number,
+    options?: ActionOptions,
+  ): Promise<unknown> {
+    return this.click('left_click', x, y, options);
   }
 
   /** Right click, at x, y when given, else where the pointer is. */
-  rightClick(options?: CallOptions): Promise<void>;
-  rightClick(x: number, y: number, options?: CallOptions): Promise<void>;
-  async rightClick(x?: number | CallOptions, y?: number, options?: CallOptions): Promise<void> {
-    await this.click('right_click', x, y, options);
+  rightClick<const O extends ActionOptions = NoOptions>(options?: O): Promise<Acted<O>>;
+  rightClick<const O extends ActionOptions = NoOptions>(
+    x: number,
+    y: number,
+    options?: O,
+  ): Promise<Acted<O>>;
+  async rightClick(
+    x?: number | ActionOptions,
+    y?: number,
+    options?: ActionOptions,
+  ): Promise<unknown> {
+    return this.click('right_click', x, y, options);
   }
 
   /** Double left click, at x, y when given, else where the pointer is. */
-  doubleClick(options?: CallOptions): Promise<void>;
-  doubleClick(x: number, y: number, options?: CallOptions): Promise<void>;
-  async doubleClick(x?: number | CallOptions, y?: number, options?: CallOptions): Promise<void> {
-    await this.click('double_click', x, y, options);
+  doubleClick<const O extends ActionOptions = NoOptions>(options?: O): Promise<Acted<O>>;
+  doubleClick<const O extends ActionOptions = NoOptions>(
+    x: number,
+    y: number,
+    options?: O,
+  ): Promise<Acted<O>>;
+  async doubleClick(
+    x?: number | ActionOptions,
+    y?: number,
+    options?: ActionOptions,
+  ): Promise<unknown> {
+    return this.click('double_click', x, y, options);
   }
 
   /** Middle click, at x, y when given (our server's extension: upstream never registered it). */
-  middleClick(options?: CallOptions): Promise<void>;
-  middleClick(x: number, y: number, options?: CallOptions): Promise<void>;
-  async middleClick(x?: number | CallOptions, y?: number, options?: CallOptions): Promise<void> {
-    await this.click('middle_click', x, y, options);
+  middleClick<const O extends ActionOptions = NoOptions>(options?: O): Promise<Acted<O>>;
+  middleClick<const O extends ActionOptions = NoOptions>(
+    x: number,
+    y: number,
+    options?: O,
+  ): Promise<Acted<O>>;
+  async middleClick(
+    x?: number | ActionOptions,
+    y?: number,
+    options?: ActionOptions,
+  ): Promise<unknown> {
+    return this.click('middle_click', x, y, options);
   }
 
   /** Moves the pointer to x, y (fractional coordinates land on the nearest pixel). */
-  async moveCursor(x: number, y: number, options?: CallOptions): Promise<void> {
-    await this.invoke('move_cursor', { x, y }, options);
+  moveCursor<const O extends ActionOptions = NoOptions>(
+    x: number,
+    y: number,
+    options?: O,
+  ): Promise<Acted<O>> {
+    return this.act<O>('move_cursor', { x, y }, options);
   }
 
   /**
    * Presses at the pointer, moves to x, y and releases. `duration` in seconds (default 0.5);
    * upstream Linux servers ignore it and jump.
    */
-  async dragTo(x: number, y: number, options?: DragOptions): Promise<void> {
-    const [{ button, duration }, call] = splitCallOptions(options);
-    await this.invoke('drag_to', { x, y, button, duration }, call);
+  dragTo<const O extends DragOptions = NoOptions>(
+    x: number,
+    y: number,
+    options?: O,
+  ): Promise<Acted<O>> {
+    const { button, duration } = options ?? {};
+    return this.act<O>('drag_to', { x, y, button, duration }, options);
   }
 
   /** Presses at the first point, follows the path (`[x, y]` pairs or `{x, y}`), releases. */
-  async drag(
+  drag<const O extends DragOptions = NoOptions>(
     path: ReadonlyArray<readonly [number, number] | Point>,
-    options?: DragOptions,
-  ): Promise<void> {
-    const [{ button, duration }, call] = splitCallOptions(options);
+    options?: O,
+  ): Promise<Acted<O>> {
+    const { button, duration } = options ?? {};
     const points = path.map((p): [number, number] => ('x' in p ? [p.x, p.y] : [p[0], p[1]]));
-    await this.invoke('drag', { path: points, button, duration }, call);
+    return this.act<O>('drag', { path: points, button, duration }, options);
   }
 
   // ── keyboard ───────────────────────────────────────────────────────────────────────────────
 
   /** Presses and holds a key (`shift`, `ctrl`, `a`, …) until `keyUp`. */
-  async keyDown(key: string, options?: CallOptions): Promise<void> {
-    await this.invoke('key_down', { key }, options);
+  keyDown<const O extends ActionOptions = NoOptions>(key: string, options?: O): Promise<Acted<O>> {
+    return this.act<O>('key_down', { key }, options);
   }
 
   /** Releases a key held with `keyDown`. */
-  async keyUp(key: string, options?: CallOptions): Promise<void> {
-    await this.invoke('key_up', { key }, options);
+  keyUp<const O extends ActionOptions = NoOptions>(key: string, options?: O): Promise<Acted<O>> {
+    return this.act<O>('key_up', { key }, options);
   }
 
   /** Types the exact text (any Unicode; `\n` is Enter), whatever the keyboard layout. */
-  async typeText(text: string, options?: CallOptions): Promise<void> {
-    await this.invoke('type_text', { text }, options);
+  typeText<const O extends ActionOptions = NoOptions>(
+    text: string,
+    options?: O,
+  ): Promise<Acted<O>> {
+    return this.act<O>('type_text', { text }, options);
   }
 
   /** Presses and releases one key: a name (`enter`, `page_down`, `f5`, …) or a single character. */
-  async pressKey(key: string, options?: CallOptions): Promise<void> {
-    await this.invoke('press_key', { key }, options);
+  pressKey<const O extends ActionOptions = NoOptions>(key: string, options?: O): Promise<Acted<O>> {
+    return this.act<O>('press_key', { key }, options);
   }
 
   /**
    * Presses keys together: `hotkey('ctrl', 'c')`, `hotkey('ctrl+c')` or `hotkey(['ctrl', 'c'])`.
    * A combo string is split here, since upstream servers would type it character by character.
    */
-  async hotkey(...args: HotkeyArgs): Promise<void> {
-    const parts = [...args] as (string | readonly string[] | CallOptions | undefined)[];
+  hotkey<const O extends ActionOptions = NoOptions>(
+    keys: readonly string[],
+    options?: O,
+  ): Promise<Acted<O>>;
+  hotkey<const O extends ActionOptions = NoOptions>(
+    ...args: [key: string, ...keys: string[], options: O]
+  ): Promise<Acted<O>>;
+  hotkey(key: string, ...keys: string[]): Promise<void>;
+  hotkey(...args: HotkeyArgs): Promise<unknown> {
+    const parts = [...args] as (string | readonly string[] | ActionOptions | undefined)[];
     const last = parts[parts.length - 1];
-    const options = isOptionsObject(last) ? (parts.pop() as CallOptions) : undefined;
+    const options = isOptionsObject(last) ? (parts.pop() as ActionOptions) : undefined;
     if (last === undefined && parts.length > 0) parts.pop();
     const keys = hotkeyKeys(parts as (string | readonly string[])[]);
-    await this.invoke('hotkey', { keys }, options);
+    return this.act('hotkey', { keys }, options);
   }
 
   // ── scrolling ──────────────────────────────────────────────────────────────────────────────
@@ -717,37 +803,88 @@ export class Computer {
    * Scrolls by wheel notches at the pointer: `x`, `y` are amounts, not a position (y > 0 up,
    * y < 0 down, x > 0 right). Move the pointer first to scroll somewhere else.
    */
-  async scroll(x: number, y: number, options?: CallOptions): Promise<void> {
-    await this.invoke('scroll', { x, y }, options);
+  scroll<const O extends ActionOptions = NoOptions>(
+    x: number,
+    y: number,
+    options?: O,
+  ): Promise<Acted<O>> {
+    return this.act<O>('scroll', { x, y }, options);
   }
 
   /** Scrolls down by `clicks` notches (default 1) at the pointer. */
-  scrollDown(options?: CallOptions): Promise<void>;
-  scrollDown(clicks: number, options?: CallOptions): Promise<void>;
-  async scrollDown(clicks?: number | CallOptions, options?: CallOptions): Promise<void> {
-    await this.scrollBy('scroll_down', clicks, options);
+  scrollDown<const O extends ActionOptions = NoOptions>(options?: O): Promise<Acted<O>>;
+  scrollDown<const O extends ActionOptions = NoOptions>(
+    clicks: number,
+    options?: O,
+  ): Promise<Acted<O>>;
+  async scrollDown(clicks?: number | ActionOptions, options?: ActionOptions): Promise<unknown> {
+    return this.scrollBy('scroll_down', clicks, options);
   }
 
   /** Scrolls up by `clicks` notches (default 1) at the pointer. */
-  scrollUp(options?: CallOptions): Promise<void>;
-  scrollUp(clicks: number, options?: CallOptions): Promise<void>;
-  async scrollUp(clicks?: number | CallOptions, options?: CallOptions): Promise<void> {
-    await this.scrollBy('scroll_up', clicks, options);
+  scrollUp<const O extends ActionOptions = NoOptions>(options?: O): Promise<Acted<O>>;
+  scrollUp<const O extends ActionOptions = NoOptions>(
+    clicks: number,
+    options?: O,
+  ): Promise<Acted<O>>;
+  async scrollUp(clicks?: number | ActionOptions, options?: ActionOptions): Promise<unknown> {
+    return this.scrollBy('scroll_up', clicks, options);
   }
 
   /**
    * Scrolls `clicks` notches (default 1) up, down, left or right. Upstream servers scroll 300
    * notches per click sideways.
    */
-  scrollDirection(direction: ScrollDirection, options?: CallOptions): Promise<void>;
-  scrollDirection(direction: ScrollDirection, clicks: number, options?: CallOptions): Promise<void>;
+  scrollDirection<const O extends ActionOptions = NoOptions>(
+    direction: ScrollDirection,
+    options?: O,
+  ): Promise<Acted<O>>;
+  scrollDirection<const O extends ActionOptions = NoOptions>(
+    direction: ScrollDirection,
+    clicks: number,
+    options?: O,
+  ): Promise<Acted<O>>;
   async scrollDirection(
     direction: ScrollDirection,
-    clicks?: number | CallOptions,
-    options?: CallOptions,
-  ): Promise<void> {
-    if (isOptionsObject(clicks)) await this.invoke('scroll_direction', { direction }, clicks);
-    else await this.invoke('scroll_direction', { direction, clicks }, options);
+    clicks?: number | ActionOptions,
+    options?: ActionOptions,
+  ): Promise<unknown> {
+    if (isOptionsObject(clicks)) return this.act('scroll_direction', { direction }, clicks);
+    return this.act('scroll_direction', { direction, clicks }, options);
+  }
+
+  // ── act, then observe ──────────────────────────────────────────────────────────────────────
+
+  /**
+   * Waits until the screen has not changed for `quietMs` (at most `timeoutMs`), then takes the
+   * screenshot (after `launch`, `open` or a slow page). Needs a server with `observe` in
+   * `features`.
+   */
+  async observe(options?: ObserveOptions, callOptions?: CallOptions): Promise<Observation> {
+    const params = observeParam(options ?? {}) as CommandParams<'observe'>;
+    return toObservation('observe', await this.invoke('observe', params, callOptions));
+  }
+
+  /**
+   * Runs input actions in order as one unit: no other connection's input lands between them.
+   * With `observe`, resolves with the settled screenshot after the last. A failed action ends
+   * the batch (unless `stopOnError: false`) and the call rejects with a ComputerError whose
+   * `reply.results` holds one reply per action that ran. Needs `batch` in `features`.
+   */
+  async batch<const O extends BatchOptions = NoOptions>(
+    actions: readonly BatchAction[],
+    options?: O,
+  ): Promise<BatchResult<O>> {
+    const [{ observe, stopOnError }, call] = splitCallOptions<BatchOptions>(options);
+    const params: CommandParams<'batch'> = {
+      actions: actions.map((action) => ({ ...action })),
+      stop_on_error: stopOnError,
+    };
+    const wire = observeParam(observe);
+    if (wire !== undefined) params.observe = wire;
+    const result = await this.invoke('batch', params, call);
+    const acted = actedResult<O>('batch', result) as Observed | undefined;
+    return { results: result.results, ...acted } as BatchResult<O>;
   }
 
   // ── screen ─────────────────────────────────────────────────────────────────────────────────
@@ -889,39 +1026,48 @@ export class Computer {
 
   // ── helpers ────────────────────────────────────────────────────────────────────────────────
 
-  private async click(
+  /** Runs an input command, with `observe` from the options when given. */
+  private async act<O>(
+    name: ObservableCommand,
+    params: Record<string, unknown>,
+    options: ActionOptions | undefined,
+  ): Promise<Acted<O>> {
+    const [{ observe }, call] = splitCallOptions<ActionOptions>(options);
+    const wire = observeParam(observe);
+    const withObserve = wire === undefined ? params : { ...params, observe: wire };
+    const result = await this.invoke(name, withObserve as CommandParams<typeof name>, call);
+    return actedResult<O>(name, result);
+  }
+
+  private click(
     name: 'left_click' | 'right_click' | 'double_click' | 'middle_click',
-    x: number | CallOptions | undefined,
+    x: number | ActionOptions | undefined,
     y: number | undefined,
-    options: CallOptions | undefined,
-  ): Promise<void> {
-    if (isOptionsObject(x)) await this.invoke(name, {}, x);
-    else await this.invoke(name, { x, y }, options);
+    options: ActionOptions | undefined,
+  ): Promise<unknown> {
+    if (isOptionsObject(x)) return this.act(name, {}, x);
+    return this.act(name, { x, y }, options);
   }
 
-  private async buttonAction(
+  private buttonAction(
     name: 'mouse_down' | 'mouse_up',
-    a: number | MouseButton | CallOptions | undefined,
-    b: number | CallOptions | undefined,
+    a: number | MouseButton | ActionOptions | undefined,
+    b: number | ActionOptions | undefined,
     c: MouseButton | undefined,
-    d: CallOptions | undefined,
-  ): Promise<void> {
-    if (typeof a === 'number') {
-      await this.invoke(name, { x: a, y: b as number, button: c }, d);
-    } else if (typeof a === 'string') {
-      await this.invoke(name, { button: a }, b as CallOptions | undefined);
-    } else {
-      await this.invoke(name, {}, a);
-    }
+    d: ActionOptions | undefined,
+  ): Promise<unknown> {
+    if (typeof a === 'number') return this.act(name, { x: a, y: b as number, button: c }, d);
+    if (typeof a === 'string') return this.act(name, { button: a }, b as ActionOptions | undefined);
+    return this.act(name, {}, a);
   }
 
-  private async scrollBy(
+  private scrollBy(
     name: 'scroll_down' | 'scroll_up',
-    clicks: number | CallOptions | undefined,
-    options: CallOptions | undefined,
-  ): Promise<void> {
-    if (isOptionsObject(clicks)) await this.invoke(name, {}, clicks);
-    else await this.invoke(name, { clicks }, options);
+    clicks: number | ActionOptions | undefined,
+    options: ActionOptions | undefined,
+  ): Promise<unknown> {
+    if (isOptionsObject(clicks)) return this.act(name, {}, clicks);
+    return this.act(name, { clicks }, options);
   }
 }
 

@@ -32,6 +32,20 @@ export type {
   HotkeyArgs,
 } from './computer.js';
 export type { CallOptions } from './call-options.js';
+export type {
+  Acted,
+  ActionOptions,
+  BatchAction,
+  BatchCommandName,
+  BatchOptions,
+  BatchReply,
+  BatchResult,
+  ObservableCommand,
+  Observation,
+  ObserveArg,
+  Observed,
+  ObserveOptions,
+} from './observation.js';
 export { COMMAND_METHODS, type CommandMethodName } from './command-methods.js';
 export {
   PtyClient,

@@ -18,4 +18,6 @@ export * from './commands/keyboard.js';
 export * from './commands/scroll.js';
 export * from './commands/screen.js';
 export * from './commands/clipboard.js';
+export * from './commands/observe.js';
+export * from './commands/batch.js';
 export * from './binary-reply.js';

@@ -16,6 +16,7 @@ describe('registry types', () => {
       y: number;
       button?: 'left' | 'right' | 'middle' | undefined;
       duration?: number | undefined;
+      observe?: boolean | CommandParams<'observe'> | undefined;
     }>();
     expectTypeOf<ResolvedParams<'drag_to'>['button']>().toEqualTypeOf<
       'left' | 'right' | 'middle'

@@ -81,6 +81,8 @@ const ADDED = [
   'click_element',
   'focus_element',
   'set_element_value',
+  'observe',
+  'batch',
 ];
 
 describe('registry', () => {
@@ -114,11 +116,15 @@ describe('registry', () => {
     expect(resolveCommandName('toString')).toBeUndefined();
   });
 
-  it('input commands are exactly the mouse, keyboard and scroll groups, and click_element', () => {
+  it('input commands are the mouse, keyboard and scroll groups, click_element and batch', () => {
     for (const name of COMMAND_NAMES) {
       const { group, kind } = commands[name];
-      // click_element may fall back to a real pointer click, so it queues with the input.
-      const input = ['mouse', 'keyboard', 'scroll'].includes(group) || name === 'click_element';
+      // click_element may fall back to a real pointer click, so it queues with the input; a
+      // batch holds the queue for all its actions.
+      const input =
+        ['mouse', 'keyboard', 'scroll'].includes(group) ||
+        name === 'click_element' ||
+        name === 'batch';
       expect(kind === 'input', name).toBe(input);
     }
   });
@@ -281,6 +287,7 @@ describe('JSON Schema', () => {
       { name: 'y', required: true, default: null },
       { name: 'button', required: false, default: 'left' },
       { name: 'duration', required: false, default: 0.5 },
+      { name: 'observe', required: false, default: null },
     ]);
     expect(upstreamParamList('run_command')).toEqual([
       { name: 'command', required: true, default: null },
@@ -291,5 +298,48 @@ describe('JSON Schema', () => {
     expect(described.commands.run_command!.aliases).toEqual(['shell', 'exec']);
     expect(described.commands.version).not.toHaveProperty('aliases');
     expect(described.aliases.type).toBe('type_text');
+  });
+});
+
+describe('observe and batch', () => {
+  it('observe: true means the defaults, false or absent means none', () => {
+    const on = parseParams('left_click', { x: 1, y: 2, observe: true });
+    expect(on).toMatchObject({
+      ok: true,
+      params: { observe: { quiet_ms: 100, timeout_ms: 3000, format: 'png', quality: 95 } },
+    });
+    expect(parseParams('left_click', { observe: false })).toEqual({ ok: true, params: {} });
+    expect(parseParams('press_key', { key: 'a', observe: null })).toEqual({
+      ok: true,
+      params: { key: 'a' },
+    });
+    expect(
+      parseParams('type_text', { text: 'x', observe: { quiet_ms: 50, format: 'JPG' } }),
+    ).toMatchObject({ ok: true, params: { observe: { quiet_ms: 50, format: 'jpg' } } });
+    expect(parseParams('scroll_down', { observe: { timeout_ms: -1 } })).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('observe.timeout_ms'),
+    });
+  });
+
+  it('every input command but batch takes observe; batch lists exactly them', () => {
+    const input = COMMAND_NAMES.filter((n) => commands[n].kind === 'input' && n !== 'batch');
+    for (const name of input.filter((n) => n !== 'click_element')) {
+      expect(commands[name].params.shape, name).toHaveProperty('observe');
+    }
+    const batch = commandsJsonSchema().find((c) => c.name === 'batch')!;
+    const actions = (batch.params.properties as Record<string, Record<string, unknown>>).actions!;
+    const items = actions.items as { properties: { command: { enum: string[] } } };
+    expect(items.properties.command.enum).toEqual(input);
+  });
+
+  it('batch refuses non-input commands, nesting and empty lists', () => {
+    const parse = (actions: unknown[]) => parseParams('batch', { actions });
+    expect(
+      parse([{ command: 'left_click' }, { command: 'type_text', params: { text: 'a' } }]),
+    ).toMatchObject({ ok: true, params: { stop_on_error: true } });
+    expect(parse([{ command: 'screenshot' }])).toMatchObject({ ok: false });
+    expect(parse([{ command: 'batch', params: { actions: [] } }])).toMatchObject({ ok: false });
+    expect(parse([])).toMatchObject({ ok: false, error: expect.stringContaining('empty') });
   });
 });

@@ -14,11 +14,13 @@ import type {
   HandlerContext,
   HandlerEvent,
   HandlerTable,
+  NestedCommands,
   SessionState,
 } from './handlers/types.js';
 import { InputQueue } from './input-queue.js';
 
 export type ReplyBody = { success: boolean } & Record<string, unknown>;
+export type FailureBody = ReplyBody & { error: string };
 
 export interface DispatchInput {
   command: string;
@@ -48,7 +50,7 @@ export function failure(
   code: ErrorCode,
   error: string,
   fields?: Record<string, unknown>,
-): ReplyBody {
+): FailureBody {
   return { success: false, ...fields, error, code };
 }
 
@@ -68,7 +70,7 @@ export class Dispatcher {
   constructor(private readonly options: DispatcherOptions) {}
 
   /** Resolves a name to the command it means, or a failure reply for an unknown one. */
-  resolve(command: string): { ok: true; name: CommandName } | { ok: false; reply: ReplyBody } {
+  resolve(command: string): { ok: true; name: CommandName } | { ok: false; reply: FailureBody } {
     const name = resolveCommandName(command);
     if (name === undefined) {
       return { ok: false, reply: failure('unknown_command', unknownCommandMessage(command)) };
@@ -78,20 +80,54 @@ export class Dispatcher {
 
   /** Never throws: every outcome is a reply body. */
   async dispatch(input: DispatchInput, ctx: DispatchContext): Promise<ReplyBody> {
-    const resolved = this.resolve(input.command);
-    if (!resolved.ok) return resolved.reply;
-    const { name } = resolved;
-    const parsed = parseParams(name, input.params);
-    if (!parsed.ok) return failure('invalid_params', parsed.error);
-    const handler = this.options.handlers[name] as Handler<CommandName>;
-    // async: a handler that throws synchronously still yields a rejected promise.
-    const run = async (handlerCtx: HandlerContext) => handler(parsed.params, handlerCtx);
+    const prepared = this.prepare(input.command, input.params);
+    if (!prepared.ok) return prepared.reply;
+    const { name, run } = prepared;
     try {
       const result = await this.runWithTimeout(name, run, ctx);
       return { success: true, ...(result as Record<string, unknown>) };
     } catch (err) {
       return this.toFailure(name, err);
     }
+  }
+
+  /** alias → validate: the handler bound to its params, or the failure reply. */
+  private prepare(
+    command: string,
+    params: Record<string, unknown> | undefined,
+  ):
+    | { ok: true; name: CommandName; run: (ctx: HandlerContext) => Promise<unknown> }
+    | { ok: false; reply: FailureBody } {
+    const resolved = this.resolve(command);
+    if (!resolved.ok) return resolved;
+    const { name } = resolved;
+    const parsed = parseParams(name, params);
+    if (!parsed.ok) return { ok: false, reply: failure('invalid_params', parsed.error) };
+    const handler = this.options.handlers[name] as Handler<CommandName>;
+    // async: a handler that throws synchronously still yields a rejected promise.
+    const run = async (handlerCtx: HandlerContext) => handler(parsed.params, handlerCtx);
+    return { ok: true, name, run };
+  }
+
+  /** For batch: commands run in the caller's turn and under its signal, each to a reply. */
+  private nested(outer: HandlerContext): NestedCommands {
+    const inner: HandlerContext = { signal: outer.signal, session: outer.session };
+    if (outer.reserveMemory) inner.reserveMemory = outer.reserveMemory;
+    return {
+      prepare: (command, params) => {
+        const prepared = this.prepare(command, params);
+        if (!prepared.ok) return prepared;
+        const { name, run } = prepared;
+        const runToReply = async () => {
+          try {
+            return { success: true, ...((await run(inner)) as Record<string, unknown>) };
+          } catch (err) {
+            return this.toFailure(name, err);
+          }
+        };
+        return { ok: true, name, run: runToReply };
+      },
+    };
   }
 
   private async runWithTimeout(
@@ -129,9 +165,14 @@ export class Dispatcher {
         if (open) emit(event);
       };
     }
+    // An input command holds the queue until it settles or lets it go (observe's wait).
     const task =
       commands[name].kind === 'input'
-        ? this.inputQueue.run(() => run(handlerCtx))
+        ? this.inputQueue.run((release) => {
+            handlerCtx.releaseInput = release;
+            handlerCtx.nested = this.nested(handlerCtx);
+            return run(handlerCtx);
+          })
         : run(handlerCtx);
     try {
       return await Promise.race([task, timedOut]);

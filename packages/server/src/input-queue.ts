@@ -5,10 +5,16 @@
 export class InputQueue {
   private tail: Promise<unknown> = Promise.resolve();
 
-  run<T>(task: () => Promise<T>): Promise<T> {
-    const result = this.tail.then(task, task);
-    // The queue waits for the task to settle, whatever its outcome.
-    this.tail = result.catch(() => undefined);
+  /**
+   * The next task starts once this one settles, whatever its outcome, or once it calls
+   * `release` (its input is done and only waiting is left, e.g. for the screen to settle).
+   */
+  run<T>(task: (release: () => void) => Promise<T>): Promise<T> {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const start = () => task(release);
+    const result = this.tail.then(start, start);
+    this.tail = Promise.race([released, result.catch(() => undefined)]);
     return result;
   }
 }

@@ -6,4 +6,10 @@ export const PACKAGE_VERSION: string =
   typeof __PACKAGE_VERSION__ === 'string' ? __PACKAGE_VERSION__ : '0.0.0-dev';
 
 /** Wire extensions this server implements, announced by `version.features`. */
-export const SERVER_FEATURES = ['request-id', 'stream', 'binary-images'] as const;
+export const SERVER_FEATURES = [
+  'request-id',
+  'stream',
+  'binary-images',
+  'observe',
+  'batch',
+] as const;

@@ -13,6 +13,7 @@ export const COMMAND_GROUPS = [
   'scroll',
   'screen',
   'clipboard',
+  'agent',
 ] as const;
 export type CommandGroup = (typeof COMMAND_GROUPS)[number];
 
@@ -27,9 +28,10 @@ export interface CommandSpec<
   P extends z.ZodObject = z.ZodObject,
   R extends z.ZodObject = z.ZodObject,
   G extends CommandGroup = CommandGroup,
+  K extends CommandKind = CommandKind,
 > {
   group: G;
-  kind: CommandKind;
+  kind: K;
   description: string;
   params: P;
   result: R;
@@ -37,11 +39,15 @@ export interface CommandSpec<
   extension?: true;
 }
 
-/** Keeps each command's group as a literal type, so `CommandsOfGroup<G>` can select by it. */
+/**
+ * Keeps each command's group and kind as literal types, so `CommandsOfGroup<G>` and
+ * `CommandsOfKind<K>` can select by them.
+ */
 export function defineCommand<
   P extends z.ZodObject,
   R extends z.ZodObject,
   const G extends CommandGroup,
->(spec: CommandSpec<P, R, G>): CommandSpec<P, R, G> {
+  const K extends CommandKind,
+>(spec: CommandSpec<P, R, G, K>): CommandSpec<P, R, G, K> {
   return spec;
 }

@@ -1,20 +1,22 @@
 import type { z } from 'zod';
 import { accessibilityCommands } from './accessibility.js';
+import { batchCommands } from './batch.js';
 import { clipboardCommands } from './clipboard.js';
-import type { CommandGroup, CommandSpec } from './define.js';
+import type { CommandGroup, CommandKind, CommandSpec } from './define.js';
 import { desktopCommands } from './desktop.js';
 import { dioramaCommands } from './diorama.js';
 import { filesCommands } from './files.js';
 import { keyboardCommands } from './keyboard.js';
 import { metaCommands } from './meta.js';
 import { mouseCommands } from './mouse.js';
+import { observeCommands } from './observe.js';
 import { screenCommands } from './screen.js';
 import { scrollCommands } from './scroll.js';
 import { shellCommands } from './shell.js';
 import { windowsCommands } from './windows.js';
 
-/** The registry, in upstream's order (`GET /commands` lists it so); extensions sit in their group. */
-export const commands = {
+/** Every command but batch, which is built from them. */
+const actionCommands = {
   ...metaCommands,
   ...dioramaCommands,
   ...accessibilityCommands,
@@ -27,6 +29,13 @@ export const commands = {
   ...scrollCommands,
   ...screenCommands,
   ...clipboardCommands,
+  ...observeCommands,
+} as const satisfies Record<string, CommandSpec>;
+
+/** The registry, in upstream's order (`GET /commands` lists it so); extensions sit in their group. */
+export const commands = {
+  ...actionCommands,
+  ...batchCommands(actionCommands),
 } as const satisfies Record<string, CommandSpec>;
 
 export type Commands = typeof commands;
@@ -58,6 +67,10 @@ export type CommandResult<N extends CommandName> = z.output<Commands[N]['result'
 
 export type CommandsOfGroup<G extends CommandGroup> = {
   [N in CommandName]: Commands[N]['group'] extends G ? N : never;
+}[CommandName];
+
+export type CommandsOfKind<K extends CommandKind> = {
+  [N in CommandName]: Commands[N]['kind'] extends K ? N : never;
 }[CommandName];
 
 export const COMMAND_NAMES = Object.keys(commands) as CommandName[];

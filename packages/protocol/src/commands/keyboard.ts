@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { normalizeKey, resolveHotkey } from '../keys.js';
 import { defineCommand } from './define.js';
+import { observable, ObservedResultSchema } from './observe.js';
 
 export const KeyNameSchema = z
   .string()
@@ -27,42 +28,40 @@ export const HotkeyParamsSchema = z.object({
 });
 export type HotkeyParams = z.input<typeof HotkeyParamsSchema>;
 
-const NoFieldsSchema = z.object({});
-
 export const keyboardCommands = {
   key_down: defineCommand({
     group: 'keyboard',
     kind: 'input',
     description: 'Press and hold a key.',
-    params: KeyParamsSchema,
-    result: NoFieldsSchema,
+    params: observable(KeyParamsSchema),
+    result: ObservedResultSchema,
   }),
   key_up: defineCommand({
     group: 'keyboard',
     kind: 'input',
     description: 'Release a key.',
-    params: KeyParamsSchema,
-    result: NoFieldsSchema,
+    params: observable(KeyParamsSchema),
+    result: ObservedResultSchema,
   }),
   type_text: defineCommand({
     group: 'keyboard',
     kind: 'input',
     description: 'Type the exact Unicode text, whatever the keyboard layout.',
-    params: TypeTextParamsSchema,
-    result: NoFieldsSchema,
+    params: observable(TypeTextParamsSchema),
+    result: ObservedResultSchema,
   }),
   press_key: defineCommand({
     group: 'keyboard',
     kind: 'input',
     description: 'Press and release one key.',
-    params: KeyParamsSchema,
-    result: NoFieldsSchema,
+    params: observable(KeyParamsSchema),
+    result: ObservedResultSchema,
   }),
   hotkey: defineCommand({
     group: 'keyboard',
     kind: 'input',
     description: 'Hold the keys in order, then release them in reverse order.',
-    params: HotkeyParamsSchema,
-    result: NoFieldsSchema,
+    params: observable(HotkeyParamsSchema),
+    result: ObservedResultSchema,
   }),
 };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CoordinateSchema, MouseButtonSchema } from './common.js';
 import { defineCommand } from './define.js';
+import { observable, ObservedResultSchema } from './observe.js';
 
 /** `x` and `y` are used only when both are given; otherwise the action happens in place. */
 export const OptionalPointParamsSchema = z.object({
@@ -37,15 +38,13 @@ export const DragParamsSchema = z.object({
 });
 export type DragParams = z.input<typeof DragParamsSchema>;
 
-const NoFieldsSchema = z.object({});
-
 const click = (description: string, extension?: true) =>
   defineCommand({
     group: 'mouse',
     kind: 'input',
     description,
-    params: OptionalPointParamsSchema,
-    result: NoFieldsSchema,
+    params: observable(OptionalPointParamsSchema),
+    result: ObservedResultSchema,
     ...(extension ? { extension } : {}),
   });
 
@@ -54,15 +53,15 @@ export const mouseCommands = {
     group: 'mouse',
     kind: 'input',
     description: 'Press a mouse button (optionally after moving to x, y).',
-    params: MouseButtonParamsSchema,
-    result: NoFieldsSchema,
+    params: observable(MouseButtonParamsSchema),
+    result: ObservedResultSchema,
   }),
   mouse_up: defineCommand({
     group: 'mouse',
     kind: 'input',
     description: 'Release a mouse button (optionally after moving to x, y).',
-    params: MouseButtonParamsSchema,
-    result: NoFieldsSchema,
+    params: observable(MouseButtonParamsSchema),
+    result: ObservedResultSchema,
   }),
   left_click: click('Left click, at x, y when both are given.'),
   right_click: click('Right click, at x, y when both are given.'),
@@ -71,22 +70,22 @@ export const mouseCommands = {
     group: 'mouse',
     kind: 'input',
     description: 'Move the pointer to x, y.',
-    params: MoveCursorParamsSchema,
-    result: NoFieldsSchema,
+    params: observable(MoveCursorParamsSchema),
+    result: ObservedResultSchema,
   }),
   drag_to: defineCommand({
     group: 'mouse',
     kind: 'input',
     description: 'Press at the pointer, move to x, y over duration seconds, release.',
-    params: DragToParamsSchema,
-    result: NoFieldsSchema,
+    params: observable(DragToParamsSchema),
+    result: ObservedResultSchema,
   }),
   drag: defineCommand({
     group: 'mouse',
     kind: 'input',
     description: 'Press at the first point, follow the path over duration seconds, release.',
-    params: DragParamsSchema,
-    result: NoFieldsSchema,
+    params: observable(DragParamsSchema),
+    result: ObservedResultSchema,
   }),
   middle_click: click('Middle click, at x, y when both are given.', true),
 };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineCommand } from './define.js';
+import { observable, ObservedResultSchema } from './observe.js';
 
 /**
  * Wheel notches one command may send, each way. A page is a few notches; 1,000 scroll through
@@ -30,36 +31,34 @@ export const ScrollDirectionParamsSchema = z.object({
 });
 export type ScrollDirectionParams = z.input<typeof ScrollDirectionParamsSchema>;
 
-const NoFieldsSchema = z.object({});
-
 export const scrollCommands = {
   scroll: defineCommand({
     group: 'scroll',
     kind: 'input',
     description: 'Scroll by wheel notches at the pointer position.',
-    params: ScrollParamsSchema,
-    result: NoFieldsSchema,
+    params: observable(ScrollParamsSchema),
+    result: ObservedResultSchema,
   }),
   scroll_down: defineCommand({
     group: 'scroll',
     kind: 'input',
     description: 'Scroll down by |clicks| notches.',
-    params: ScrollClicksParamsSchema,
-    result: NoFieldsSchema,
+    params: observable(ScrollClicksParamsSchema),
+    result: ObservedResultSchema,
   }),
   scroll_up: defineCommand({
     group: 'scroll',
     kind: 'input',
     description: 'Scroll up by |clicks| notches.',
-    params: ScrollClicksParamsSchema,
-    result: NoFieldsSchema,
+    params: observable(ScrollClicksParamsSchema),
+    result: ObservedResultSchema,
   }),
   scroll_direction: defineCommand({
     group: 'scroll',
     kind: 'input',
     description:
       'Scroll one notch per click in a direction (upstream scrolls 300 per click sideways).',
-    params: ScrollDirectionParamsSchema,
-    result: NoFieldsSchema,
+    params: observable(ScrollDirectionParamsSchema),
+    result: ObservedResultSchema,
   }),
 };

@@ -4,12 +4,14 @@ import { resolveDisplay } from '../desktop/display.js';
 import type { Desktop } from '../desktop/desktop.js';
 import { environmentWithDisplay } from '../desktop/environment.js';
 import { accessibilityHandlers } from './accessibility.js';
+import { batchHandlers } from './batch.js';
 import { clipboardHandlers } from './clipboard.js';
 import { desktopHandlers } from './desktop.js';
 import { filesHandlers } from './files.js';
 import { keyboardHandlers } from './keyboard.js';
 import { metaHandlers } from './meta.js';
 import { mouseHandlers } from './mouse.js';
+import { observeHandlers, withObservation } from './observe.js';
 import { screenHandlers } from './screen.js';
 import { scrollHandlers } from './scroll.js';
 import { DEFAULT_MAX_OUTPUT_BYTES, shellHandlers } from './shell.js';
@@ -46,10 +48,14 @@ export function createHandlers(options: CreateHandlersOptions = {}): HandlerTabl
     ...filesHandlers(),
     ...desktopHandlers(desktop, { env }),
     ...windowsHandlers(desktop, { env }),
-    ...mouseHandlers(desktop),
-    ...keyboardHandlers(desktop),
-    ...scrollHandlers(desktop),
+    ...withObservation(desktop, {
+      ...mouseHandlers(desktop),
+      ...keyboardHandlers(desktop),
+      ...scrollHandlers(desktop),
+    }),
     ...screenHandlers(desktop),
     ...clipboardHandlers(desktop),
+    ...observeHandlers(desktop),
+    ...batchHandlers(desktop),
   };
 }

@@ -37,6 +37,25 @@ export interface HandlerContext {
    * `field`, which the handler then leaves empty. Present only when the client asked for it.
    */
   attachBytes?: (field: BinaryField, bytes: Uint8Array) => void;
+  /**
+   * Present in an input command's turn on the global input queue: lets the queue go on to the
+   * next input once this one's action is done and only waiting remains (the settle of observe).
+   */
+  releaseInput?: () => void;
+  /** Present for `batch`: validates commands and runs them inside this command's turn. */
+  nested?: NestedCommands;
+}
+
+/** A reply body as the dispatcher builds it (`success`, then the result or the failure). */
+export type NestedReply = { success: boolean } & Record<string, unknown>;
+
+export type PreparedCommand =
+  | { ok: true; name: CommandName; run: () => Promise<NestedReply> }
+  | { ok: false; reply: NestedReply & { error: string } };
+
+export interface NestedCommands {
+  /** Name and params checked as a request's would be; `run` never throws. */
+  prepare(command: string, params: Record<string, unknown> | undefined): PreparedCommand;
 }
 
 export type Handler<N extends CommandName> = (

@@ -1,0 +1,170 @@
+import { CommandError, createHandlers, type RunningServer } from '@cua/computer-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  openRecordingTerminal,
+  pointerPosition,
+  sleep,
+  startDesktop,
+  type VirtualDisplay,
+} from './helpers/desktop.js';
+import { RawClient, startServer } from './helpers/server.js';
+
+let desktop: VirtualDisplay;
+let server: RunningServer;
+let client: RawClient;
+let nextId = 1;
+
+beforeAll(async () => {
+  desktop = await startDesktop();
+  // The real handlers, except that middle_click fails the way a real action may at run time.
+  const handlers = createHandlers({ display: desktop.display });
+  handlers.middle_click = () => {
+    throw new CommandError('display_unavailable', 'the display went away (test stand-in)');
+  };
+  server = await startServer({ display: desktop.display, handlers });
+  client = await RawClient.open(server.url);
+}, 30_000);
+
+afterAll(async () => {
+  await client?.close();
+  await server?.close();
+  await desktop?.stop();
+});
+
+async function call(command: string, params: Record<string, unknown>, via: RawClient = client) {
+  const id = nextId++;
+  via.send({ id, command, params });
+  for (;;) {
+    const reply = via.frames.find((frame) => frame.id === id);
+    if (reply) return reply;
+    await via.waitFor(via.frames.length + 1, 30_000);
+  }
+}
+
+const type = (text: string) => ({ command: 'type_text', params: { text } });
+
+describe('batch', () => {
+  it('runs its actions in order and answers each', async () => {
+    const term = await openRecordingTerminal(desktop.display);
+    try {
+      const reply = await call('batch', {
+        actions: [
+          type('ab'),
+          { command: 'press_key', params: { key: 'c' } },
+          { command: 'hotkey', params: { keys: ['shift', 'd'] } },
+          type('e'),
+          { command: 'move_cursor', params: { x: 321, y: 123 } },
+        ],
+      });
+      expect(reply).toEqual({
+        success: true,
+        id: expect.any(Number),
+        results: [
+          { success: true },
+          { success: true },
+          { success: true },
+          { success: true },
+          { success: true },
+        ],
+      });
+      expect((await term.waitForBytes(5)).toString()).toBe('abcDe');
+      expect(pointerPosition(desktop.display)).toEqual({ x: 321, y: 123 });
+    } finally {
+      await term.close();
+    }
+  });
+
+  it('stops at the first failure: the rest do not run, and results show where it stopped', async () => {
+    const term = await openRecordingTerminal(desktop.display);
+    try {
+      const reply = await call('batch', {
+        actions: [type('x'), { command: 'middle_click' }, type('y'), type('z')],
+        observe: { format: 'jpeg', max_width: 320 },
+      });
+      expect(reply).toMatchObject({
+        success: false,
+        code: 'display_unavailable',
+        error: expect.stringMatching(
+          /^batch action 1 \(middle_click\) failed: .*2 of 4 actions ran/,
+        ),
+        results: [
+          { success: true },
+          { success: false, code: 'display_unavailable', error: expect.any(String) },
+        ],
+        // The screen after what did run is still worth showing the agent.
+        observation: { format: 'jpeg', width: 320, settled: true },
+      });
+      await term.waitForBytes(1);
+      await sleep(300);
+      expect(term.bytes().toString()).toBe('x');
+
+      // Without stop_on_error every action runs; the reply still fails, naming the first.
+      const all = await call('batch', {
+        actions: [type('1'), { command: 'middle_click' }, type('2')],
+        stop_on_error: false,
+      });
+      expect(all).toMatchObject({ success: false, code: 'display_unavailable' });
+      expect((all.results as unknown[]).map((r) => (r as { success: boolean }).success)).toEqual([
+        true,
+        false,
+        true,
+      ]);
+      expect((await term.waitForBytes(3)).toString()).toBe('x12');
+    } finally {
+      await term.close();
+    }
+  });
+
+  it('a malformed action runs nothing at all', async () => {
+    const term = await openRecordingTerminal(desktop.display);
+    try {
+      const bad = await call('batch', {
+        actions: [type('no'), { command: 'press_key', params: { key: 'nosuchkey' } }],
+      });
+      expect(bad).toMatchObject({
+        success: false,
+        code: 'invalid_params',
+        error: expect.stringContaining('actions.1 (press_key): key: Unknown key: nosuchkey'),
+      });
+      const notInput = await call('batch', { actions: [{ command: 'screenshot' }] });
+      expect(notInput).toMatchObject({ success: false, code: 'invalid_params' });
+      const nested = await call('batch', {
+        actions: [{ command: 'left_click', params: { observe: true } }],
+      });
+      expect(nested).toMatchObject({
+        success: false,
+        error: expect.stringContaining('observe the whole batch instead'),
+      });
+      await sleep(300);
+      expect(term.bytes().length).toBe(0);
+    } finally {
+      await term.close();
+    }
+  });
+
+  it("holds the input queue: another connection's input never lands between its actions", async () => {
+    const term = await openRecordingTerminal(desktop.display);
+    const other = await RawClient.open(server.url);
+    try {
+      const actions = Array.from({ length: 40 }, () => type('AAAA'));
+      const batch = call('batch', { actions }).then((reply) => ({ reply, at: performance.now() }));
+      // Sent while the batch is under way, each on its own: they queue behind the batch.
+      await sleep(20);
+      const sentAt = performance.now();
+      const singles = Promise.all(
+        Array.from({ length: 6 }, () => call('type_text', { text: 'b' }, other)),
+      );
+      const [done, replies] = await Promise.all([batch, singles]);
+      expect(done.reply).toMatchObject({ success: true });
+      expect(replies.every((r) => r.success === true)).toBe(true);
+      // The other connection's input really arrived while the batch ran.
+      expect(sentAt).toBeLessThan(done.at);
+      const typed = (await term.waitForBytes(166)).toString();
+      expect(typed.replace(/b/g, '')).toBe('A'.repeat(160));
+      expect(typed).toMatch(/^A{160}b{6}$/);
+    } finally {
+      await other.close();
+      await term.close();
+    }
+  });
+});
