@@ -1,5 +1,6 @@
-// The shape of a computer-use agent: look (screenshot), decide (your model), act (click, type),
-// until the model says it is done.
+// The shape of a computer-use agent: look, decide (your model), act (click, type), until the
+// model says it is done. Each action carries `observe`: the server waits until the screen has
+// stopped changing and answers with the screenshot, so one round trip per step and no sleeps.
 //
 //   node examples/agent-loop/agent-loop.mjs ["the goal"]
 //
@@ -47,22 +48,28 @@ async function decide({ image, width, height, goal, history }) {
 }
 // ═══════════════════════════════════════════════════════════════════════════════════════════════
 
-/** Carries out one action; returns a line for the log. */
-async function act(computer, action) {
+/**
+ * Carries out one action and returns a line for the log and the next look: the screenshot the
+ * server took once the screen settled after the action.
+ */
+async function act(computer, action, observe) {
   switch (action.type) {
     case 'click': {
       // The model pointed in screenshot pixels. The server converts them with this connection's
       // last screenshot (its scale, and its region if it had one), so the click lands there.
       const [x, y] = (await computer.toScreenCoordinates(action.x, action.y)).map(Math.round);
-      await computer.leftClick(x, y);
-      return `click (${action.x}, ${action.y}) in the screenshot = (${x}, ${y}) on the screen`;
+      const { observation } = await computer.leftClick(x, y, { observe });
+      const what = `click (${action.x}, ${action.y}) in the screenshot = (${x}, ${y}) on the screen`;
+      return { what, observation };
     }
-    case 'type':
-      await computer.typeText(action.text);
-      return `type ${JSON.stringify(action.text)}`;
-    case 'key':
-      await computer.pressKey(action.key);
-      return `key ${action.key}`;
+    case 'type': {
+      const { observation } = await computer.typeText(action.text, { observe });
+      return { what: `type ${JSON.stringify(action.text)}`, observation };
+    }
+    case 'key': {
+      const { observation } = await computer.pressKey(action.key, { observe });
+      return { what: `key ${action.key}`, observation };
+    }
     default:
       throw new Error(`the model asked for an unknown action: ${JSON.stringify(action)}`);
   }
@@ -72,10 +79,13 @@ const computer = new Computer({ url });
 try {
   console.log(`goal: ${goal}`);
   const history = [];
+  // Scaled server-side: fewer bytes and model tokens; `scale` is image pixels per screen pixel.
+  // The wait ends once the screen has not changed for 100 ms (at most 3 s by default).
+  const observe = { maxWidth };
+  // The first look, after whatever was already happening on the screen has settled.
+  let shot = await computer.observe(observe);
   let finished = false;
   for (let step = 1; step <= maxSteps && !finished; step++) {
-    // Scaled server-side: fewer bytes and model tokens; `scale` is image pixels per screen pixel.
-    const shot = await computer.screenshot({ maxWidth });
     const action = await decide({
       image: shot.data,
       width: shot.width,
@@ -88,11 +98,13 @@ try {
       console.log(`step ${step}: ${seen}: done: ${action.reason}`);
       finished = true;
     } else {
-      const what = await act(computer, action);
-      console.log(`step ${step}: ${seen}: ${what}${action.why ? ` (${action.why})` : ''}`);
+      const { what, observation } = await act(computer, action, observe);
+      const settled = observation.settled ? '' : ' (the screen was still changing)';
+      console.log(
+        `step ${step}: ${seen}: ${what}${action.why ? ` (${action.why})` : ''}${settled}`,
+      );
       history.push(action);
-      // Give the screen a moment to change before the next look.
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      shot = observation;
     }
   }
   if (!finished) console.log(`stopped after ${maxSteps} steps without reaching the goal`);

@@ -1,6 +1,7 @@
 // The one place where the adapters use the server's `observe` and `batch` extensions. Both are
-// reached through `computer.call()` with loose types, because the protocol does not describe
-// them yet; when `Computer` gains typed methods for them, only this file changes.
+// reached through `computer.call()`, the one method a `ComputerLike` stand-in must have, with
+// loose types, since the steps come from the providers' actions; the reply shapes are the
+// protocol's (`RESULT_SHAPES.batch`, `observation` on every input command).
 import type { CommandName } from '@cua/computer-protocol';
 import type { Computer } from '../computer.js';
 import { RESULT_SHAPES } from '../result-shapes.js';
