@@ -326,7 +326,12 @@ describe('HTTP', () => {
   it('GET /status', async () => {
     const res = await fetch(`${server.httpUrl}/status`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: 'ok', os_type: 'linux', features: [] });
+    // `features` lists the optional endpoints this server has (pty, mcp, playwright).
+    expect(await res.json()).toEqual({
+      status: 'ok',
+      os_type: 'linux',
+      features: expect.arrayContaining(['pty', 'mcp']),
+    });
   });
 
   it('GET /commands lists the registry in upstream shape', async () => {
