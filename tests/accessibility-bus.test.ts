@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,6 +37,28 @@ function isEnabled(env: NodeJS.ProcessEnv): boolean {
   );
   if (run.status !== 0) throw new Error(`dbus-send failed: ${run.stderr}`);
   return /boolean true/.test(run.stdout);
+}
+
+/** The pids of a process's children (from /proc, nothing the server reports). */
+function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function request(url: string, command: string, params: Record<string, unknown> = {}) {
@@ -78,20 +101,41 @@ describe('turning accessibility on', () => {
 });
 
 describe('a machine without a session bus', () => {
-  it('the server starts its own; a GTK app started with only DISPLAY joins it', async () => {
-    const home = mkdtempSync(join(tmpdir(), 'cua-a11y-nobus-'));
-    const env = cleanEnv({
+  let home: string;
+  let env: NodeJS.ProcessEnv;
+
+  beforeAll(() => {
+    home = mkdtempSync(join(tmpdir(), 'cua-a11y-nobus-'));
+    env = cleanEnv({
       DISPLAY: desktop.display,
       XDG_RUNTIME_DIR: home,
       XDG_CONFIG_HOME: join(home, 'config'),
     });
     delete env.DBUS_SESSION_BUS_ADDRESS;
     delete env.AT_SPI_BUS_ADDRESS;
+  });
+  afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+  /** The server's own session bus: its dbus-daemon child, once the first call has started it. */
+  async function privateBusOf(pid: number): Promise<number> {
+    return waitFor(
+      () =>
+        childrenOf(pid).find((child) =>
+          readFileSync(`/proc/${child}/cmdline`, 'utf8').includes('dbus-daemon'),
+        ),
+      5000,
+      'the private dbus-daemon',
+    );
+  }
+
+  it('the server starts its own; a GTK app started with only DISPLAY joins it', async () => {
     const cli = await startCli(['--port', '0', '--log-level', 'silent'], env);
+    let daemon = 0;
     try {
       // Nothing focused yet: an honest empty answer, which also starts the bus.
       const empty = await request(cli.url, 'get_accessibility_tree', { scope: 'all' });
       expect(empty).toMatchObject({ success: true, note: expect.stringMatching(/no application/) });
+      daemon = await privateBusOf(cli.child.pid!);
       // The AT-SPI launcher published its bus on the root window for apps without our env.
       expect(x(desktop.display, 'xprop', ['-root', 'AT_SPI_BUS'])).toMatch(/unix:/);
       const app = await startGtkApp(env, `No bus ${process.pid}`);
@@ -113,7 +157,31 @@ describe('a machine without a session bus', () => {
       const exited = once(cli.child, 'exit');
       cli.child.kill('SIGTERM');
       await exited;
-      rmSync(home, { recursive: true, force: true });
     }
+    await waitFor(() => (alive(daemon) ? undefined : true), 10_000, 'the private bus gone');
   }, 60_000);
+
+  it('its bus goes with it even when accessibility was already on (nothing to restore)', async () => {
+    // The user's own setting, in this test's dconf: on.
+    const set = spawnSync(
+      'dbus-run-session',
+      ['--', 'gsettings', 'set', 'org.gnome.desktop.interface', 'toolkit-accessibility', 'true'],
+      { env, encoding: 'utf8' },
+    );
+    expect(set.status, set.stderr).toBe(0);
+    const cli = await startCli(['--port', '0', '--log-level', 'silent'], env);
+    const reply = await request(cli.url, 'get_accessibility_tree', { scope: 'all' });
+    expect(reply).toMatchObject({ success: true });
+    const daemon = await privateBusOf(cli.child.pid!);
+    const exited = once(cli.child, 'exit');
+    cli.child.kill('SIGKILL');
+    await exited;
+    await waitFor(() => (alive(daemon) ? undefined : true), 10_000, 'the private bus gone');
+    const get = spawnSync(
+      'dbus-run-session',
+      ['--', 'gsettings', 'get', 'org.gnome.desktop.interface', 'toolkit-accessibility'],
+      { env, encoding: 'utf8' },
+    );
+    expect(get.stdout.trim()).toBe('true');
+  }, 40_000);
 });

@@ -49,10 +49,10 @@ export class AccessibilityBus {
       session = await openOrFail(sessionAddress);
       const address = await a11yBusAddress(session);
       const wasEnabled = await isEnabled(session);
-      if (!wasEnabled) {
-        await setEnabled(session, true);
-        const watchdog = await startRestoreWatchdog(env, sessionAddress, owned);
-        if (watchdog) owned.push(watchdog);
+      if (!wasEnabled) await setEnabled(session, true);
+      if (!wasEnabled || owned.length > 0) {
+        const watchdog = await startWatchdog(env, sessionAddress, !wasEnabled, owned);
+        owned.push(watchdog);
       }
       const connection = await openOrFail(address);
       return new AccessibilityBus(connection, sessionAddress, session, !wasEnabled, owned);
@@ -146,27 +146,30 @@ async function setEnabled(session: DBusConnection, enabled: boolean): Promise<vo
 
 /**
  * A small shell loop that outlives a killed server: once our pid is gone it switches
- * IsEnabled back off and stops the session bus we started. A clean close kills it first.
+ * IsEnabled back off (when we switched it on) and stops the session bus we started. A clean
+ * close does both itself and kills it.
  */
-async function startRestoreWatchdog(
+async function startWatchdog(
   env: NodeJS.ProcessEnv,
   sessionAddress: string,
+  restoreEnabled: boolean,
   owned: ChildProcess[],
-): Promise<ChildProcess | undefined> {
-  const dbusSend = await findOnPath('dbus-send', env);
-  if (dbusSend === undefined) return undefined;
+): Promise<ChildProcess> {
+  const dbusSend = restoreEnabled ? await findOnPath('dbus-send', env) : undefined;
   const ownedPids = owned.map((child) => child.pid).filter((pid) => pid !== undefined);
   const script =
     'while kill -0 "$1" 2>/dev/null; do sleep 1; done; ' +
-    `"$2" --session --type=method_call --dest=${A11Y_BUS.destination} ${A11Y_BUS.path} ` +
-    `${PROPERTIES}.Set string:org.a11y.Status string:IsEnabled variant:boolean:false; ` +
+    (dbusSend
+      ? `"$2" --session --type=method_call --dest=${A11Y_BUS.destination} ${A11Y_BUS.path} ` +
+        `${PROPERTIES}.Set string:org.a11y.Status string:IsEnabled variant:boolean:false; `
+      : '') +
     (ownedPids.length > 0 ? `kill ${ownedPids.join(' ')} 2>/dev/null; ` : '') +
     'exit 0';
-  const child = spawn('/bin/sh', ['-c', script, 'a11y-watchdog', String(process.pid), dbusSend], {
-    env: { ...env, DBUS_SESSION_BUS_ADDRESS: sessionAddress },
-    detached: true,
-    stdio: 'ignore',
-  });
+  const child = spawn(
+    '/bin/sh',
+    ['-c', script, 'a11y-watchdog', String(process.pid), dbusSend ?? ''],
+    { env: { ...env, DBUS_SESSION_BUS_ADDRESS: sessionAddress }, detached: true, stdio: 'ignore' },
+  );
   child.on('error', () => undefined);
   child.unref();
   return child;
