@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -184,4 +184,68 @@ describe('a machine without a session bus', () => {
     );
     expect(get.stdout.trim()).toBe('true');
   }, 40_000);
+});
+
+describe('saying precisely what is missing', () => {
+  it('no session bus and no dbus-daemon to start one: unsupported, naming the packages', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'cua-a11y-nodaemon-'));
+    const env = cleanEnv({ DISPLAY: desktop.display, XDG_RUNTIME_DIR: home, PATH: '/nonexistent' });
+    delete env.DBUS_SESSION_BUS_ADDRESS;
+    const cli = await startCli(['--port', '0', '--log-level', 'silent'], env);
+    try {
+      const reply = await request(cli.url, 'get_accessibility_tree');
+      expect(reply).toMatchObject({ success: false, code: 'unsupported' });
+      expect(reply.error).toMatch(/dbus-daemon is not installed.*at-spi2-core/);
+      expect(reply).not.toHaveProperty('tree');
+    } finally {
+      cli.child.kill('SIGKILL');
+      await once(cli.child, 'exit');
+      rmSync(home, { recursive: true, force: true });
+    }
+  }, 30_000);
+
+  it('a session bus without AT-SPI on it: unsupported, naming at-spi2-core', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'cua-a11y-noatspi-'));
+    const config = join(home, 'session.conf');
+    // A session bus whose only service directory is empty: as if at-spi2-core were missing.
+    writeFileSync(
+      config,
+      `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig><type>session</type><listen>unix:tmpdir=${home}</listen><auth>EXTERNAL</auth>
+<servicedir>${home}</servicedir>
+<policy context="default"><allow send_destination="*" eavesdrop="true"/>
+<allow eavesdrop="true"/><allow own="*"/></policy></busconfig>`,
+    );
+    const daemon = spawn(
+      'dbus-daemon',
+      [`--config-file=${config}`, '--nofork', '--print-address=1'],
+      {
+        stdio: ['ignore', 'pipe', 'ignore'],
+      },
+    );
+    try {
+      const address = await new Promise<string>((resolve) => {
+        let out = '';
+        daemon.stdout!.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          if (out.includes('\n')) resolve(out.split('\n')[0]!.trim());
+        });
+      });
+      const env = cleanEnv({ DISPLAY: desktop.display, DBUS_SESSION_BUS_ADDRESS: address });
+      const cli = await startCli(['--port', '0', '--log-level', 'silent'], env);
+      try {
+        const reply = await request(cli.url, 'find_element', { role: 'button' });
+        expect(reply).toMatchObject({ success: false, code: 'unsupported' });
+        expect(reply.error).toMatch(/nothing provides org\.a11y\.Bus.*at-spi2-core/);
+      } finally {
+        cli.child.kill('SIGKILL');
+        await once(cli.child, 'exit');
+      }
+    } finally {
+      daemon.kill();
+      await once(daemon, 'exit');
+      rmSync(home, { recursive: true, force: true });
+    }
+  }, 30_000);
 });
