@@ -356,7 +356,7 @@ describe('HTTP', () => {
       'set_element_value',
       'run_command',
     ]);
-    expect(names).toHaveLength(61);
+    expect(names).toHaveLength(63);
     expect(body.commands.version!.params).toEqual([]);
     expect(body.commands.run_command).toMatchObject({
       params: [
