@@ -230,7 +230,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     [cli, '--port', '0', '--auth', 'none', '--display', display.display, '--log-level', 'warn'],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
-  const url = await new Promise((resolve) => {
+  const url = await new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`the server exited (${code})`)));
     let out = '';
     child.stdout.on('data', (chunk) => {
       out += chunk;

@@ -1,5 +1,5 @@
 import type { AccessibleElement } from '@cua/computer-protocol';
-import type { AtspiClient, Extents, NodeRef } from './atspi-client.js';
+import { REGISTRY_ROOT, type AtspiClient, type Extents, type NodeRef } from './atspi-client.js';
 import { roleName, stateNames } from './atspi-enums.js';
 import type { ElementIds } from './element-ids.js';
 
@@ -65,7 +65,8 @@ export async function readElement(
     // An app's root (always this path) is no component; asking makes GTK log a warning.
     ref.path === APP_ROOT_PATH ? undefined : client.extents(ref),
     options.withChildren ? client.children(ref) : undefined,
-    context.pid ?? client.pidOf(ref.bus),
+    // The registry's root is the desktop, no process's UI.
+    context.pid ?? (ref.bus === REGISTRY_ROOT.bus ? undefined : client.pidOf(ref.bus)),
   ]);
   const roleText = roleName(role);
   const states = stateNames(stateWords);

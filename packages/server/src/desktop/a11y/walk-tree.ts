@@ -1,10 +1,13 @@
 import type { AccessibilityNode } from '@cua/computer-protocol';
 import type { AtspiClient, Extents, NodeRef } from './atspi-client.js';
+import { stateNames } from './atspi-enums.js';
 import type { ElementIds } from './element-ids.js';
 import { readElement, type ElementContext, type ReadElement } from './read-element.js';
 
 /** A table or list with a million rows exposes them all; past this many, the rest are left out. */
 export const MAX_CHILDREN_PER_NODE = 1000;
+/** Past this many children, hidden ones are skipped before they are read (visible_only). */
+const WIDE_NODE_CHILDREN = 16;
 
 export interface WalkOptions {
   maxDepth: number;
@@ -100,7 +103,28 @@ export async function walkTree(
       ...(read.element.pid !== undefined ? { pid: read.element.pid } : {}),
       ...(windowId !== undefined ? { windowId } : {}),
     };
-    const childRefs = (read.children ?? []).slice(0, MAX_CHILDREN_PER_NODE);
+    let childRefs = (read.children ?? []).slice(0, MAX_CHILDREN_PER_NODE);
+    if (options.visibleOnly && childRefs.length > WIDE_NODE_CHILDREN) {
+      // A long list scrolled mostly out of view: one state call each first, and only the rows
+      // on screen are read in full.
+      const showing = await Promise.race([
+        Promise.all(
+          childRefs.map((child) =>
+            client.state(child).then(
+              (words) => stateNames(words).includes('showing'),
+              () => false,
+            ),
+          ),
+        ),
+        deadline,
+      ]);
+      if (showing === TIMED_OUT) {
+        truncated = 'timeout';
+        childRefs = [];
+      } else {
+        childRefs = childRefs.filter((_, index) => showing[index]);
+      }
+    }
     const children = await Promise.all(
       childRefs.map((child) => visit(child, depth + 1, childContext)),
     );
