@@ -88,6 +88,25 @@ const RESULTS: { [N in CommandName]: CommandResult<N> } = {
     changed: true,
   },
   batch: { results: [{ success: true }, { success: true }] },
+  start_recording: { path: '/tmp/r.mp4', width: 640, height: 400, fps: 15 },
+  stop_recording: {
+    path: '/tmp/r.mp4',
+    width: 640,
+    height: 400,
+    fps: 15,
+    frames: 30,
+    dropped_frames: 0,
+    repeated_frames: 1,
+    duration_s: 2,
+    bytes: 1234,
+    reason: 'stopped',
+  },
+  subscribe_frames: { frames: 0 },
+  unsubscribe_frames: { stopped: 1 },
+  take_control: {},
+  release_control: {},
+  start_trace: { path: '/tmp/t' },
+  stop_trace: { path: '/tmp/t', viewer: '/tmp/t/index.html', actions: 3 },
 };
 
 /** The defaults the server fills in for the accessibility scope params. */
@@ -471,6 +490,53 @@ const CASES: Record<string, Case> = {
       ],
     ],
     returns: { results: [{ success: true }, { success: true }] },
+  },
+  'startRecording({ path, fps: 10, withCursor: false })': {
+    run: (c) => c.startRecording({ path: '/tmp/r.mp4', fps: 10, withCursor: false }),
+    calls: [
+      [
+        'start_recording',
+        { path: '/tmp/r.mp4', fps: 10, scale: 1, with_cursor: false, max_duration_s: 3600 },
+      ],
+    ],
+    returns: RESULTS.start_recording,
+  },
+  'stopRecording()': {
+    run: (c) => c.stopRecording(),
+    calls: [['stop_recording', {}]],
+    returns: RESULTS.stop_recording,
+  },
+  "subscribeFrames({ onFrame, format: 'png', fps: 5 })": {
+    run: (c) => c.subscribeFrames({ onFrame: () => undefined, format: 'png', fps: 5 }),
+    calls: [['subscribe_frames', { format: 'png', quality: 70, fps: 5 }]],
+    returns: { frames: 0 },
+  },
+  'unsubscribeFrames()': {
+    run: (c) => c.unsubscribeFrames(),
+    calls: [['unsubscribe_frames', {}]],
+    returns: { stopped: 1 },
+  },
+  'takeControl() and releaseControl()': {
+    run: async (c) => {
+      await c.takeControl();
+      return c.releaseControl();
+    },
+    calls: [
+      ['take_control', {}],
+      ['release_control', {}],
+    ],
+    returns: undefined,
+  },
+  'startTrace({ path }) and stopTrace() (as tracing.start/stop)': {
+    run: async (c) => {
+      await c.startTrace({ path: '/tmp/t' });
+      return c.tracing.stop();
+    },
+    calls: [
+      ['start_trace', { path: '/tmp/t', video: true }],
+      ['stop_trace', {}],
+    ],
+    returns: RESULTS.stop_trace,
   },
   'screenshot()': {
     run: (c) => c.screenshot(),

@@ -1,3 +1,4 @@
+import { Computer } from '@cua/computer-client';
 import type { RunningServer } from '@cua/computer-server';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +7,7 @@ import {
   findWindow,
   openRecordingTerminal,
   pointerPosition,
+  sleep,
   startDesktop,
   waitFor,
   windowGeometry,
@@ -138,13 +140,47 @@ describe('examples/browser-viewer in headless Chromium', () => {
     expect(await page.textContent('#status')).toBe(`Clicked at ${pointer.x},${pointer.y}.`);
     expect(witness.presses()).toEqual([]);
 
-    // Still live: new frames keep coming.
+    // Live: a change on the screen comes as a new frame, and a still screen sends none.
+    await sleep(1000);
+    const still = (await picture(page, corner)).frames;
+    await sleep(1000);
+    expect((await picture(page, corner)).frames).toBe(still);
+    x(desktop.display, 'xsetroot', ['-solid', '#c02040']);
     await page.waitForFunction(
-      (before) => Number(document.getElementById('screen')!.dataset.frames) >= before + 3,
-      shown.frames,
+      (before) => Number(document.getElementById('screen')!.dataset.frames) > before,
+      still,
       { timeout: 10_000 },
     );
+    await waitFor(
+      async () => {
+        const now = await picture(page, corner);
+        return Math.abs(now.pixel[0]! - 0xc0) < 20 && Math.abs(now.pixel[1]! - 0x20) < 20
+          ? true
+          : undefined;
+      },
+      5000,
+      'the new root colour on the page',
+    );
   }, 45_000);
+
+  it('"Take control" pauses an agent on another connection until it is handed back', async () => {
+    const agent = new Computer({ url: server.url });
+    try {
+      await page.check('#control');
+      await page.waitForFunction(() =>
+        document.getElementById('status')!.textContent?.startsWith('You have control'),
+      );
+      await expect(agent.moveCursor(5, 5)).rejects.toMatchObject({ code: 'paused' });
+      await page.uncheck('#control');
+      await page.waitForFunction(() =>
+        document.getElementById('status')!.textContent?.startsWith('Control handed back'),
+      );
+      await agent.moveCursor(5, 5);
+      expect(pointerPosition(desktop.display)).toEqual({ x: 5, y: 5 });
+    } finally {
+      await agent.close();
+    }
+  });
 
   it('tells how to let the page in when the server refuses its origin', async () => {
     const closed = await startServer({ display: desktop.display });

@@ -89,7 +89,6 @@ describe('the client: act, then observe', () => {
     });
     sent.length = 0;
     const result = await adapter.run({
-      type: 'tool_use',
       id: 'toolu_1',
       name: 'computer',
       input: { action: 'left_click', coordinate: [100, 100] },

@@ -1,14 +1,15 @@
-// The viewer page: live screenshots of the target; a click on the picture clicks the same spot
-// on the target; the text box types on it. serve.mjs bundles this file for the browser.
+// The viewer page: the target's screen live (frames the server sends when the screen changes);
+// a click on the picture clicks the same spot on the target; the text box types on it; "Take
+// control" pauses every other client's input (the agent's) while a person drives. serve.mjs
+// bundles this file for the browser.
 import { Computer } from '@cua/computer-client';
 
 const $ = (id) => document.getElementById(id);
 const screen = $('screen');
 const status = (text) => ($('status').textContent = text);
 
-// Small JPEGs keep the refresh quick; the click mapping below undoes the scaling.
-const FRAME = { format: 'jpeg', quality: 70, maxWidth: 1280 };
-const PAUSE_MS = 100;
+// Small JPEGs keep the stream light; the click mapping below undoes the scaling.
+const FRAMES = { format: 'jpeg', quality: 70, maxWidth: 1280, fps: 15 };
 
 let computer;
 let session = 0;
@@ -28,9 +29,11 @@ async function connect(url) {
   await computer?.close();
   computer = new Computer({ url });
   status(`Connecting to ${url}…`);
+  let screenWidth;
   try {
     const { package: version } = await computer.version();
     const { width, height } = await computer.getScreenSize();
+    screenWidth = width;
     connected = `Connected to ${version}, screen ${width}x${height}.`;
     status(connected);
   } catch (error) {
@@ -45,27 +48,26 @@ async function connect(url) {
     }
     return;
   }
-  // Refresh for as long as this connection is the current one.
-  let failing = false;
-  while (mine === session) {
-    try {
-      const shot = await computer.screenshot(FRAME);
-      if (mine !== session) break;
-      await show(shot);
-      if (failing) status(connected);
-      failing = false;
-    } catch (error) {
-      if (mine !== session) break;
-      failing = true;
-      status(`Screenshot failed: ${error.message}`);
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-    }
-    await new Promise((resolve) => setTimeout(resolve, PAUSE_MS));
-  }
+  $('control').checked = false;
+  // Frames come while this connection stays open; a new connect() closes it, which ends them.
+  let showing = Promise.resolve();
+  computer
+    .subscribeFrames({
+      ...FRAMES,
+      onFrame: (frame) => {
+        // One decode at a time: a frame that arrives meanwhile waits its turn.
+        showing = showing.then(() =>
+          mine === session ? show(frame, frame.width / screenWidth) : undefined,
+        );
+      },
+    })
+    .catch((error) => {
+      if (mine === session) status(`The frame stream ended: ${error.message}`);
+    });
 }
 
 /** Shows one frame and frees the previous one (each object URL holds its image in memory). */
-async function show(shot) {
+async function show(shot, scale) {
   const next = URL.createObjectURL(new Blob([shot.data], { type: `image/${shot.format}` }));
   const previous = screen.getAttribute('src');
   screen.src = next;
@@ -74,7 +76,7 @@ async function show(shot) {
   } catch {
     // A newer frame replaced this one before it was decoded; nothing to do.
   }
-  shownScale = shot.scale ?? 1;
+  shownScale = scale;
   screen.dataset.frames = String(Number(screen.dataset.frames ?? 0) + 1);
   if (previous) URL.revokeObjectURL(previous);
 }
@@ -109,6 +111,20 @@ $('type-form').addEventListener('submit', async (event) => {
     $('text').value = '';
   } catch (error) {
     status(`Typing failed: ${error.message}`);
+  }
+});
+
+// Take control: the server refuses other clients' input (code "paused") until released.
+$('control').addEventListener('change', async () => {
+  if (!computer) return;
+  const take = $('control').checked;
+  try {
+    if (take) await computer.takeControl();
+    else await computer.releaseControl();
+    status(take ? 'You have control: the agent is paused.' : 'Control handed back to the agent.');
+  } catch (error) {
+    $('control').checked = !take;
+    status(`Could not ${take ? 'take' : 'release'} control: ${error.message}`);
   }
 });
 

@@ -6,7 +6,6 @@ import { Computer } from './computer.js';
 describe('one Computer method per registry command', () => {
   it('maps every command, and nothing else', () => {
     expect(Object.keys(COMMAND_METHODS).sort()).toEqual([...COMMAND_NAMES].sort());
-    expect(COMMAND_NAMES).toHaveLength(63);
   });
 
   it.each(COMMAND_NAMES.map((name) => [name, COMMAND_METHODS[name]]))(

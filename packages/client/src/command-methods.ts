@@ -81,4 +81,12 @@ export const COMMAND_METHODS = {
   set_clipboard: 'setClipboard',
   observe: 'observe',
   batch: 'batch',
+  start_recording: 'startRecording',
+  stop_recording: 'stopRecording',
+  subscribe_frames: 'subscribeFrames',
+  unsubscribe_frames: 'unsubscribeFrames',
+  take_control: 'takeControl',
+  release_control: 'releaseControl',
+  start_trace: 'startTrace',
+  stop_trace: 'stopTrace',
 } as const satisfies { readonly [N in CommandName]: CommandMethodName };

@@ -113,6 +113,41 @@ export interface Screenshot {
   scale?: number;
 }
 
+export interface RecordingOptions {
+  /** A path on the server; a new file in its temporary folder by default. */
+  path?: string;
+  /** 1 to 30; 15 by default. */
+  fps?: number;
+  /** Output size relative to the screen, 0 < scale ≤ 1. */
+  scale?: number;
+  /** Draw the pointer into the frames (true by default). */
+  withCursor?: boolean;
+  /** Stops by itself after this long (1 h by default, 6 h at most). */
+  maxDurationS?: number;
+}
+
+/** One frame of `subscribeFrames`. */
+export interface LiveFrame {
+  seq: number;
+  format: ImageFormat;
+  width: number;
+  height: number;
+  /** From the first change the frame shows to the frame being ready on the server. */
+  latencyMs: number;
+  data: Uint8Array;
+}
+
+export interface SubscribeFramesOptions {
+  onFrame: (frame: LiveFrame) => void;
+  /** Ends the stream. */
+  signal?: AbortSignal;
+  format?: 'jpeg' | 'png' | 'webp';
+  quality?: number;
+  maxWidth?: number;
+  /** At most this many frames a second (30 by default). */
+  fps?: number;
+}
+
 export interface ScreenshotOptions extends CallOptions {
   format?: ResolvedParams<'screenshot'>['format'];
   /** JPEG/WebP quality, 1..95. */
@@ -1068,6 +1103,100 @@ export class Computer {
   ): Promise<unknown> {
     if (isOptionsObject(clicks)) return this.act(name, {}, clicks);
     return this.act(name, { clicks }, options);
+  }
+
+  // ── observability ──────────────────────────────────────────────────────────────────────────
+
+  /** Starts an MP4 recording of the screen on the server (one at a time); where it goes. */
+  startRecording(
+    options?: RecordingOptions & CallOptions,
+  ): Promise<CommandResult<'start_recording'>> {
+    const [{ path, fps, scale, withCursor, maxDurationS }, call] = splitCallOptions(options);
+    const params = { path, fps, scale, with_cursor: withCursor, max_duration_s: maxDurationS };
+    return this.invoke('start_recording', params, call);
+  }
+
+  /** Stops the recording; the finished file on the server and what it holds. */
+  stopRecording(options?: CallOptions): Promise<CommandResult<'stop_recording'>> {
+    return this.invoke('stop_recording', {}, options);
+  }
+
+  /**
+   * Streams frames of the screen to `onFrame` whenever it changes (at most `fps` a second; a
+   * slow `onFrame` gets fewer, newer frames). Resolves with the frame count once the stream
+   * ends: `signal` aborted, `unsubscribeFrames()`, or the connection closed. Needs our server
+   * over a WebSocket.
+   */
+  async subscribeFrames(options: SubscribeFramesOptions): Promise<{ frames: number }> {
+    const { onFrame, signal, format, quality, maxWidth, fps } = options;
+    const params = { format, quality, max_width: maxWidth, fps };
+    const onAbort = () => void this.unsubscribeFrames().catch(() => undefined);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const reply = await this.transport.request('subscribe_frames', params, {
+        timeoutMs: Number.POSITIVE_INFINITY,
+        binary: true,
+        nativeEvents: true,
+        onEvent: (event) => {
+          if (event.event !== 'frame') return;
+          onFrame({
+            seq: event.seq as number,
+            format: event.format as ImageFormat,
+            width: event.width as number,
+            height: event.height as number,
+            latencyMs: event.latency_ms as number,
+            data:
+              binaryField(event, 'image_data') ??
+              decodeReplyBytes('subscribe_frames', event.image_data as string),
+          });
+        },
+      });
+      return parseReply('subscribe_frames', reply);
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** Ends this connection's frame streams. */
+  unsubscribeFrames(options?: CallOptions): Promise<CommandResult<'unsubscribe_frames'>> {
+    return this.invoke('unsubscribe_frames', {}, options);
+  }
+
+  /** A person takes over: other connections' input fails with code `paused` until released. */
+  async takeControl(options?: CallOptions): Promise<void> {
+    await this.invoke('take_control', {}, options);
+  }
+
+  async releaseControl(options?: CallOptions): Promise<void> {
+    await this.invoke('release_control', {}, options);
+  }
+
+  /**
+   * Traces on the server (Playwright-style): `start()` records every command, frames before and
+   * after each input action and the screen as video; `stop()` writes the trace folder with a
+   * self-contained `index.html` viewer and says where it is.
+   */
+  readonly tracing = {
+    start: (
+      options?: { path?: string; video?: boolean } & CallOptions,
+    ): Promise<CommandResult<'start_trace'>> => {
+      const [params, call] = splitCallOptions(options);
+      return this.invoke('start_trace', params, call);
+    },
+    stop: (options?: CallOptions): Promise<CommandResult<'stop_trace'>> =>
+      this.invoke('stop_trace', {}, options),
+  };
+
+  /** `start_trace`, as a command method (the same as `tracing.start`). */
+  startTrace(
+    options?: { path?: string; video?: boolean } & CallOptions,
+  ): Promise<CommandResult<'start_trace'>> {
+    return this.tracing.start(options);
+  }
+
+  /** `stop_trace`, as a command method (the same as `tracing.stop`). */
+  stopTrace(options?: CallOptions): Promise<CommandResult<'stop_trace'>> {
+    return this.tracing.stop(options);
   }
 }
 

@@ -43,6 +43,8 @@ interface Pending {
   onEvent?: ((event: RawReply) => void) | undefined;
   /** Wants image bytes raw; dropped at write time unless the server announces it. */
   binary: boolean;
+  /** The command emits events of its own: `onEvent` needs no `stream` param. */
+  nativeEvents: boolean;
   resolve: (reply: RawReply) => void;
   reject: (error: Error) => void;
 }
@@ -338,6 +340,7 @@ export class Connection implements Transport {
         settled: false,
         onEvent: options.onEvent,
         binary: options.binary === true,
+        nativeEvents: options.nativeEvents === true,
         resolve: (reply) => {
           if (pending.settled) return;
           settle();
@@ -353,14 +356,16 @@ export class Connection implements Transport {
         reject(abortError(signal));
         return;
       }
-      timer = setTimeout(() => {
-        const what = pending.sent
-          ? `${command} got no reply within ${timeoutMs} ms`
-          : this.ready
-            ? `${command} was not sent within ${timeoutMs} ms: the server takes one call at a time`
-            : `${command} was not sent: no connection to the server within ${timeoutMs} ms`;
-        this.abandon(pending, new TimeoutError(what));
-      }, timeoutMs);
+      // Infinity: a stream that lasts until the caller ends it (abort) or the server does.
+      if (Number.isFinite(timeoutMs))
+        timer = setTimeout(() => {
+          const what = pending.sent
+            ? `${command} got no reply within ${timeoutMs} ms`
+            : this.ready
+              ? `${command} was not sent within ${timeoutMs} ms: the server takes one call at a time`
+              : `${command} was not sent: no connection to the server within ${timeoutMs} ms`;
+          this.abandon(pending, new TimeoutError(what));
+        }, timeoutMs);
       signal?.addEventListener('abort', onAbort, { once: true });
       this.waiting.push(pending);
     });
@@ -399,7 +404,9 @@ export class Connection implements Transport {
         const id = this.nextId++;
         pending.frame.id = id;
         // Decided per socket: the server this call reaches is the one that said what it can do.
-        if (pending.onEvent && streams) {
+        if (pending.onEvent && pending.nativeEvents) {
+          // The command sends its events by itself (a frame stream): nothing to ask for.
+        } else if (pending.onEvent && streams) {
           pending.frame.params = { ...(pending.frame.params as object | undefined), stream: true };
         } else {
           pending.onEvent = undefined;

@@ -18,6 +18,11 @@ export interface RequestOptions extends CallOptions {
    * under `BINARY_FIELDS` (its `image_data` is then empty). Elsewhere the reply is as usual.
    */
   binary?: boolean | undefined;
+  /**
+   * The command sends interim events by itself (`subscribe_frames`): `onEvent` gets them
+   * without the `stream` param being added. Needs request ids (a WebSocket to our server).
+   */
+  nativeEvents?: boolean | undefined;
 }
 
 /** Where a reply keeps the fields whose bytes came raw (see `RequestOptions.binary`). */

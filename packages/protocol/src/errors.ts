@@ -21,6 +21,10 @@ export const ERROR_CODES = {
     summary: 'The reply would be larger than the server sends; ask for less (ranges, scale).',
   },
   rate_limited: { httpStatus: 429, summary: 'Too many failed attempts; try again later.' },
+  paused: {
+    httpStatus: 409,
+    summary: 'Input is paused: a person has taken control of the desktop.',
+  },
   command_failed: { httpStatus: 500, summary: 'The command ran and reported a failure.' },
   internal: { httpStatus: 500, summary: 'An unexpected error inside the server.' },
   unsupported: { httpStatus: 501, summary: 'The command is not available on this server or OS.' },

@@ -21,3 +21,6 @@ export * from './commands/clipboard.js';
 export * from './commands/observe.js';
 export * from './commands/batch.js';
 export * from './binary-reply.js';
+export * from './commands/recording.js';
+export * from './commands/live-view.js';
+export * from './commands/trace.js';

@@ -83,6 +83,14 @@ const ADDED = [
   'set_element_value',
   'observe',
   'batch',
+  'start_recording',
+  'stop_recording',
+  'subscribe_frames',
+  'unsubscribe_frames',
+  'take_control',
+  'release_control',
+  'start_trace',
+  'stop_trace',
 ];
 
 describe('registry', () => {

@@ -15,9 +15,20 @@ import type {
   HandlerEvent,
   HandlerTable,
   NestedCommands,
+  ServerServices,
   SessionState,
 } from './handlers/types.js';
+import { InputControl, type TakeoverMode } from './input-control.js';
 import { InputQueue } from './input-queue.js';
+import { Tracing } from './trace/tracing.js';
+
+/** The trace's own commands and the frame stream are not actions of the run being traced. */
+const UNTRACED = new Set<CommandName>([
+  'start_trace',
+  'stop_trace',
+  'subscribe_frames',
+  'unsubscribe_frames',
+]);
 
 export type ReplyBody = { success: boolean } & Record<string, unknown>;
 export type FailureBody = ReplyBody & { error: string };
@@ -37,10 +48,14 @@ export interface DispatchContext {
   reserveMemory?: ((bytes: number, signal: AbortSignal) => Promise<void>) | undefined;
   /** Where raw reply bytes go (see HandlerContext.attachBytes); absent unless asked for. */
   attachBytes?: HandlerContext['attachBytes'] | undefined;
+  /** Events with an image (see HandlerContext.emitImage); present where `emit` is. */
+  emitImage?: HandlerContext['emitImage'] | undefined;
 }
 
 export interface DispatcherOptions {
   handlers: HandlerTable;
+  /** What other connections' input does while a person has taken control. */
+  takeover?: TakeoverMode;
   /** Upper bound for any command; the reply then says `timeout` and the handler is aborted. */
   commandTimeoutMs: number;
   logger: Logger;
@@ -66,8 +81,14 @@ class TimeoutSignal extends Error {}
 /** alias → validate params → handler (on the input queue for input actions) → reply envelope. */
 export class Dispatcher {
   private readonly inputQueue = new InputQueue();
+  readonly services: ServerServices;
 
-  constructor(private readonly options: DispatcherOptions) {}
+  constructor(private readonly options: DispatcherOptions) {
+    this.services = {
+      control: new InputControl(options.takeover ?? 'reject'),
+      tracing: new Tracing(),
+    };
+  }
 
   /** Resolves a name to the command it means, or a failure reply for an unknown one. */
   resolve(command: string): { ok: true; name: CommandName } | { ok: false; reply: FailureBody } {
@@ -83,12 +104,17 @@ export class Dispatcher {
     const prepared = this.prepare(input.command, input.params);
     if (!prepared.ok) return prepared.reply;
     const { name, run } = prepared;
+    const trace = this.services.tracing.active;
+    const traced = trace && !UNTRACED.has(name) ? await trace.begin(name, input.params) : undefined;
+    let reply: ReplyBody;
     try {
       const result = await this.runWithTimeout(name, run, ctx);
-      return { success: true, ...(result as Record<string, unknown>) };
+      reply = { success: true, ...(result as Record<string, unknown>) };
     } catch (err) {
-      return this.toFailure(name, err);
+      reply = this.toFailure(name, err);
     }
+    await traced?.(reply);
+    return reply;
   }
 
   /** alias → validate: the handler bound to its params, or the failure reply. */
@@ -111,7 +137,11 @@ export class Dispatcher {
 
   /** For batch: commands run in the caller's turn and under its signal, each to a reply. */
   private nested(outer: HandlerContext): NestedCommands {
-    const inner: HandlerContext = { signal: outer.signal, session: outer.session };
+    const inner: HandlerContext = {
+      signal: outer.signal,
+      session: outer.session,
+      services: this.services,
+    };
     if (outer.reserveMemory) inner.reserveMemory = outer.reserveMemory;
     return {
       prepare: (command, params) => {
@@ -140,7 +170,10 @@ export class Dispatcher {
     if (ctx.signal.aborted) onAbort();
     else ctx.signal.addEventListener('abort', onAbort, { once: true });
     let timer: NodeJS.Timeout | undefined;
+    const spec: { longRunning?: true } = commands[name];
     const timedOut = new Promise<never>((_, reject) => {
+      // A stream (the live view) runs until its client ends it, or the connection does.
+      if (spec.longRunning) return;
       timer = setTimeout(() => {
         const reason = new TimeoutSignal();
         controller.abort(reason);
@@ -150,8 +183,15 @@ export class Dispatcher {
     // Closed once the outcome is decided: a handler that lost the race to the timeout may still
     // produce output, and no event may follow its request's reply.
     let open = true;
-    const handlerCtx: HandlerContext = { signal: controller.signal, session: ctx.session };
-    const { emit, reserveMemory, attachBytes } = ctx;
+    const handlerCtx: HandlerContext = {
+      signal: controller.signal,
+      session: ctx.session,
+      services: this.services,
+    };
+    const { emit, reserveMemory, attachBytes, emitImage } = ctx;
+    if (emitImage) {
+      handlerCtx.emitImage = (event, image) => (open ? emitImage(event, image) : Promise.resolve());
+    }
     if (attachBytes) {
       handlerCtx.attachBytes = (field, bytes) => {
         if (open) attachBytes(field, bytes);
@@ -168,11 +208,13 @@ export class Dispatcher {
     // An input command holds the queue until it settles or lets it go (observe's wait).
     const task =
       commands[name].kind === 'input'
-        ? this.inputQueue.run((release) => {
-            handlerCtx.releaseInput = release;
-            handlerCtx.nested = this.nested(handlerCtx);
-            return run(handlerCtx);
-          })
+        ? this.admitInput(ctx.session, controller.signal).then(() =>
+            this.inputQueue.run((release) => {
+              handlerCtx.releaseInput = release;
+              handlerCtx.nested = this.nested(handlerCtx);
+              return run(handlerCtx);
+            }),
+          )
         : run(handlerCtx);
     try {
       return await Promise.race([task, timedOut]);
@@ -183,6 +225,11 @@ export class Dispatcher {
       // A handler that lost the race may still reject later; that rejection is expected.
       task.catch(() => undefined);
     }
+  }
+
+  /** While a person has control, other connections' input is refused or waits (takeover). */
+  private admitInput(session: SessionState, signal: AbortSignal): Promise<void> {
+    return this.services.control.admit(session, signal);
   }
 
   private toFailure(name: CommandName, err: unknown): ReplyBody {

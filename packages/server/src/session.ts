@@ -6,7 +6,13 @@ import {
   type OutputEvent,
   type RequestId,
 } from '@cua/computer-protocol';
-import { failure, withId, type Dispatcher, type ReplyBody } from './dispatcher.js';
+import {
+  failure,
+  withId,
+  type DispatchContext,
+  type Dispatcher,
+  type ReplyBody,
+} from './dispatcher.js';
 import type { HandlerEvent, SessionState } from './handlers/types.js';
 import { LIMITS } from './limits.js';
 import { MemoryBudget } from './memory-budget.js';
@@ -68,6 +74,7 @@ export class Session {
   constructor(private readonly options: SessionOptions) {
     // Every request in flight listens to the connection's signal; thousands may be pipelined.
     setMaxListeners(0, this.controller.signal);
+    this.state.connectionSignal = this.controller.signal;
     this.budget = new MemoryBudget(
       options.connectionBudgetBytes ?? LIMITS.connectionBudgetBytes,
       options.serverBudget,
@@ -98,16 +105,27 @@ export class Session {
     if (id === undefined) {
       return this.answerInOrder(
         cost,
-        (reserve) => this.execute(request.command, request.params, reserve, undefined, attach),
+        (reserve) => this.execute(request.command, request.params, reserve, {}, attach),
         attachments,
       );
     }
     // Only a client that tags its requests can tell an interim event from a reply.
     const emit = (event: HandlerEvent) => this.send({ id, ...event });
+    const emitImage = (event: Record<string, unknown>, image: Uint8Array) =>
+      new Promise<void>((resolve) => {
+        const frame = { id, ...event };
+        if (request.binary)
+          this.send({ ...frame, image_data: '' }, [['image_data', image]], resolve);
+        else {
+          const base64 = Buffer.from(image.buffer, image.byteOffset, image.byteLength);
+          this.send({ ...frame, image_data: base64.toString('base64') }, undefined, resolve);
+        }
+      });
     return this.answerNow(
       cost,
       id,
-      (reserve) => this.execute(request.command, request.params, reserve, emit, attach),
+      (reserve) =>
+        this.execute(request.command, request.params, reserve, { emit, emitImage }, attach),
       attachments,
     );
   }
@@ -183,7 +201,7 @@ export class Session {
     command: string,
     params: Record<string, unknown> | undefined,
     reserveMemory: Reserve,
-    emit?: (event: HandlerEvent) => void,
+    events: Pick<DispatchContext, 'emit' | 'emitImage'>,
     attachBytes?: (field: BinaryField, bytes: Uint8Array) => void,
   ): Promise<ReplyBody> {
     // Auth is off (or already done) by the time a frame reaches here; upstream clients that
@@ -193,7 +211,13 @@ export class Session {
     }
     return this.options.dispatcher.dispatch(
       { command, params },
-      { signal: this.controller.signal, session: this.state, emit, reserveMemory, attachBytes },
+      {
+        signal: this.controller.signal,
+        session: this.state,
+        ...events,
+        reserveMemory,
+        attachBytes,
+      },
     );
   }
 
@@ -259,7 +283,11 @@ export class Session {
   }
 
   /** A frame that cannot be sent (socket gone) must not stop the replies queued behind it. */
-  private send(frame: ReplyBody | OutputEvent, attachments?: Attachments): void {
+  private send(
+    frame: ReplyBody | OutputEvent | Record<string, unknown>,
+    attachments?: Attachments,
+    onSent?: () => void,
+  ): void {
     const maxBytes = this.options.maxReplyBytes ?? LIMITS.maxReplyBytes;
     let data: string | Uint8Array;
     let bytes: number;
@@ -284,6 +312,7 @@ export class Session {
       this.budget.release('held', bytes);
       if (wasCongested && !this.congested) this.wakeAll();
       this.updateReading();
+      onSent?.();
     };
     try {
       this.options.send(data, sent);

@@ -14,6 +14,7 @@ export const COMMAND_GROUPS = [
   'screen',
   'clipboard',
   'agent',
+  'observability',
 ] as const;
 export type CommandGroup = (typeof COMMAND_GROUPS)[number];
 
@@ -37,6 +38,8 @@ export interface CommandSpec<
   result: R;
   /** Not in upstream's registry: our addition, or a command upstream clients call but never got. */
   extension?: true;
+  /** Runs until its client ends it (a stream): the server's command timeout does not apply. */
+  longRunning?: true;
 }
 
 /**

@@ -7,12 +7,15 @@ import { desktopCommands } from './desktop.js';
 import { dioramaCommands } from './diorama.js';
 import { filesCommands } from './files.js';
 import { keyboardCommands } from './keyboard.js';
+import { liveViewCommands } from './live-view.js';
 import { metaCommands } from './meta.js';
 import { mouseCommands } from './mouse.js';
 import { observeCommands } from './observe.js';
+import { recordingCommands } from './recording.js';
 import { screenCommands } from './screen.js';
 import { scrollCommands } from './scroll.js';
 import { shellCommands } from './shell.js';
+import { traceCommands } from './trace.js';
 import { windowsCommands } from './windows.js';
 
 /** Every command but batch, which is built from them. */
@@ -30,6 +33,9 @@ const actionCommands = {
   ...screenCommands,
   ...clipboardCommands,
   ...observeCommands,
+  ...recordingCommands,
+  ...liveViewCommands,
+  ...traceCommands,
 } as const satisfies Record<string, CommandSpec>;
 
 /** The registry, in upstream's order (`GET /commands` lists it so); extensions sit in their group. */

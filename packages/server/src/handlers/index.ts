@@ -9,12 +9,15 @@ import { clipboardHandlers } from './clipboard.js';
 import { desktopHandlers } from './desktop.js';
 import { filesHandlers } from './files.js';
 import { keyboardHandlers } from './keyboard.js';
+import { liveViewHandlers } from './live-view.js';
 import { metaHandlers } from './meta.js';
 import { mouseHandlers } from './mouse.js';
 import { observeHandlers, withObservation } from './observe.js';
+import { recordingHandlers } from './recording.js';
 import { screenHandlers } from './screen.js';
 import { scrollHandlers } from './scroll.js';
 import { DEFAULT_MAX_OUTPUT_BYTES, shellHandlers } from './shell.js';
+import { traceHandlers } from './trace.js';
 import type { HandlerTable } from './types.js';
 import { unsupportedHandlers } from './unsupported.js';
 import { windowsHandlers } from './windows.js';
@@ -57,5 +60,8 @@ export function createHandlers(options: CreateHandlersOptions = {}): HandlerTabl
     ...clipboardHandlers(desktop),
     ...observeHandlers(desktop),
     ...batchHandlers(desktop),
+    ...recordingHandlers(desktop, { env }),
+    ...liveViewHandlers(desktop),
+    ...traceHandlers(desktop, { env }),
   };
 }

@@ -5,11 +5,23 @@ import type {
   OutputEvent,
   ResolvedParams,
 } from '@cua/computer-protocol';
+import type { InputControl } from '../input-control.js';
+import type { Tracing } from '../trace/tracing.js';
 
 /** Per-connection state a handler may read or keep (e.g. the last screenshot's scale). */
 export interface SessionState {
   /** How the last screenshot maps to the screen, for the coordinate helpers. */
   lastScreenshot?: { scale: number; offsetX: number; offsetY: number };
+  /** Aborted when the connection closes; absent for one-request transports (`/cmd`). */
+  connectionSignal?: AbortSignal;
+}
+
+/** What every handler of one server shares (the dispatcher's own). */
+export interface ServerServices {
+  /** Who may send input (takeover). */
+  control: InputControl;
+  /** The trace every command is recorded into while one runs. */
+  tracing: Tracing;
 }
 
 /** An interim event of the `stream` extension, before the session stamps the request's id. */
@@ -44,6 +56,14 @@ export interface HandlerContext {
   releaseInput?: () => void;
   /** Present for `batch`: validates commands and runs them inside this command's turn. */
   nested?: NestedCommands;
+  /**
+   * Sends an event with an image (`image_data`) ahead of the reply, raw in a binary frame when
+   * the client asked for that, and resolves once it was written: a stream waits on it, so a
+   * slow reader gets fewer frames, not a queue. Present where `emit` is.
+   */
+  emitImage?: (event: Record<string, unknown>, image: Uint8Array) => Promise<void>;
+  /** The server's shared services; present whenever the dispatcher runs the handler. */
+  services?: ServerServices;
 }
 
 /** A reply body as the dispatcher builds it (`success`, then the result or the failure). */

@@ -13,6 +13,10 @@ import type { X11DamageExtension, X11DamageNotify, X11ImageClient } from './x11-
 export class X11Damage {
   private readonly listeners = new Set<(event: DamageEvent) => void>();
   private damageId: number | undefined;
+  // Creating a damage object reports the whole window as damaged once: that report is not a
+  // change, and it arrives before the reply to the next round trip, so events before it are
+  // dropped.
+  private primed = false;
 
   constructor(
     private readonly connection: X11Connection,
@@ -21,7 +25,7 @@ export class X11Damage {
     connection.onEvent((event) => {
       if (event.name !== 'DamageNotify') return;
       const notify = event as unknown as X11DamageNotify;
-      if (notify.damage !== this.damageId) return;
+      if (notify.damage !== this.damageId || !this.primed) return;
       const damage: DamageEvent = {
         area: { x: notify.area.x, y: notify.area.y, width: notify.area.w, height: notify.area.h },
         at: performance.now(),
@@ -51,6 +55,13 @@ export class X11Damage {
       const id = (this.connection.raw as X11ImageClient).AllocID();
       this.extension.Create(id, this.connection.root, this.extension.ReportLevel.RawRectangles);
       this.damageId = id;
+      this.primed = false;
+      this.connection.sync().then(
+        () => {
+          if (this.damageId === id) this.primed = true;
+        },
+        () => undefined,
+      );
     }
     return () => {
       this.listeners.delete(listener);
