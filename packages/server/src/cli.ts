@@ -11,10 +11,13 @@ import { reclaimMemory } from './reclaim-memory.js';
 import { startVirtualDisplay, type VirtualDisplay } from './desktop/xvfb.js';
 import { DESKTOP_BACKENDS, defaultBackend, type DesktopBackend } from './desktop/create-desktop.js';
 import { authSettingsFromEnv, DEFAULTS, startComputerServer } from './server.js';
-import { runMcpCommand } from './transports/mcp-stdio.js';
 
 // `computer-server mcp [options]`: the tools over MCP on stdio, no port; runs until stdin ends.
-if (process.argv[2] === 'mcp') await runMcpCommand(process.argv.slice(3));
+if (process.argv[2] === 'mcp') {
+  // Loaded only here: the HTTP server should not map the MCP SDK until someone asks for /mcp.
+  const { runMcpCommand } = await import('./transports/mcp-stdio.js');
+  await runMcpCommand(process.argv.slice(3));
+}
 
 function port(value: string): number {
   const n = Number(value);

@@ -40,17 +40,20 @@ export function createHandlers(options: CreateHandlersOptions = {}): HandlerTabl
   const desktop = options.desktop ?? createDesktop({ display });
   // Windows, launched apps and desktop tools all see the display this server drives.
   const env = environmentWithDisplay(options.display);
+  const accessibility = options.accessibility ?? new Accessibility({ desktop, env });
+  // Ours to close: the user's accessibility setting goes back when the server stops.
+  if (options.accessibility === undefined) desktop.beforeClose(() => accessibility.close());
   return {
     ...metaHandlers(),
     ...unsupportedHandlers(
       ['diorama_cmd'],
       'diorama is a macOS-only upstream feature, and this server has it on no OS yet',
     ),
-    ...accessibilityHandlers(options.accessibility ?? new Accessibility({ desktop, env })),
+    ...accessibilityHandlers(accessibility),
     ...shellHandlers({ maxOutputBytes: options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES, env }),
     ...filesHandlers(),
     ...desktopHandlers(desktop, { env }),
-    ...windowsHandlers(desktop, { env }),
+    ...windowsHandlers(desktop, { env, accessibility }),
     ...withObservation(desktop, {
       ...mouseHandlers(desktop),
       ...keyboardHandlers(desktop),

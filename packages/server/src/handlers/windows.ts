@@ -3,6 +3,12 @@ import { stat } from 'node:fs/promises';
 import type { CommandsOfGroup } from '@cua/computer-protocol';
 import { CommandError, unsupported } from '../command-error.js';
 import type { Desktop, DesktopWindows } from '../desktop/desktop.js';
+import {
+  CHROMIUM_ACCESSIBILITY_SWITCH,
+  isChromiumLike,
+  withChromiumAccessibility,
+  type Accessibility,
+} from '../desktop/a11y/index.js';
 import { findOnPath } from '../find-on-path.js';
 import { fileError } from '../fs-error.js';
 import { resolveUserPath } from '../user-path.js';
@@ -18,6 +24,11 @@ export type WindowsHandlers = { [N in CommandsOfGroup<'windows'>]: Handler<N> };
 export interface WindowsHandlerOptions {
   /** Where launched apps and openers get DISPLAY, PATH and the rest. */
   env: NodeJS.ProcessEnv;
+  /**
+   * Launched apps join its accessibility bus (toolkit switches, the bus address, Chromium's
+   * renderer switch), so their UI can be read without any set-up.
+   */
+  accessibility?: Pick<Accessibility, 'launchEnv'>;
 }
 
 /**
@@ -42,7 +53,12 @@ export function windowsHandlers(desktop: Desktop, options: WindowsHandlerOptions
   return {
     open: ({ target }, ctx) => openTarget(target, env, ctx.signal),
 
-    launch: ({ app, args }) => launch(app, args, env),
+    launch: async ({ app, args }) => {
+      const extra = (await options.accessibility?.launchEnv()) ?? {};
+      const launchEnv = { ...env, ...extra };
+      if (args !== undefined) return launch(app, withChromiumAccessibility(app, args), launchEnv);
+      return launch(withChromiumSwitchInCommand(app), undefined, launchEnv);
+    },
 
     get_current_window_id: async (_params, ctx) => ({
       window_id: await windows().activeWindow(ctx.signal),
@@ -192,6 +208,15 @@ function launchError(app: string, error: NodeJS.ErrnoException): CommandError {
     return new CommandError('command_failed', `Permission denied: '${app}' is not executable`);
   }
   return new CommandError('command_failed', `Could not launch '${app}': ${error.message}`);
+}
+
+/** A shell command line that starts Chromium gets its accessibility switch after the program. */
+function withChromiumSwitchInCommand(command: string): string {
+  const match = /^(\s*)(\S+)(.*)$/s.exec(command);
+  if (!match || !isChromiumLike(match[2]!) || command.includes(CHROMIUM_ACCESSIBILITY_SWITCH)) {
+    return command;
+  }
+  return `${match[1]}${match[2]} ${CHROMIUM_ACCESSIBILITY_SWITCH}${match[3]}`;
 }
 
 function firstWord(command: string): string {

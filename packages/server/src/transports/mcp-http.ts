@@ -1,8 +1,17 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type * as StreamableHttp from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { Dispatcher } from '../dispatcher.js';
 import { HttpError, readBody, type HttpRoute } from './http.js';
-import { createMcpServer } from './mcp-tools.js';
+import type * as McpTools from './mcp-tools.js';
+
+// The MCP SDK loads on the first /mcp request: a server nobody asks for MCP never maps it
+// (about 25 MB of RSS).
+let sdkLoad: Promise<[typeof StreamableHttp, typeof McpTools]> | undefined;
+const loadSdk = () =>
+  (sdkLoad ??= Promise.all([
+    import('@modelcontextprotocol/sdk/server/streamableHttp.js'),
+    import('./mcp-tools.js'),
+  ]));
 
 export interface McpHttpOptions {
   dispatcher: Dispatcher;
@@ -51,6 +60,7 @@ export class McpHttp implements HttpRoute {
     } else if (req.method !== 'GET' && req.method !== 'DELETE') {
       throw new HttpError(405, 'Method Not Allowed', 'invalid_request');
     }
+    const [{ StreamableHTTPServerTransport }, { createMcpServer }] = await loadSdk();
     const server = createMcpServer(this.options.dispatcher);
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: undefined,

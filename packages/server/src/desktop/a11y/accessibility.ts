@@ -1,15 +1,19 @@
 import type { CommandResult, ResolvedParams } from '@cua/computer-protocol';
 import { CommandError, unsupported } from '../../command-error.js';
 import type { Desktop } from '../desktop.js';
-import { AccessibilityBus } from './accessibility-bus.js';
+import type { AccessibilityBus } from './accessibility-bus.js';
+import type * as EngineModule from './engine.js';
 import { accessibilityEnv } from './accessibility-env.js';
-import { AtspiClient } from './atspi-client.js';
-import { clickElement, focusElement, getElement, setElementValue } from './element-actions.js';
+import type { AtspiClient } from './atspi-client.js';
 import { ElementIds } from './element-ids.js';
 import { describeQuery, matchElements } from './match-element.js';
-import { resolveScope, type ResolvedScope } from './resolve-scope.js';
+import type { ResolvedScope } from './resolve-scope.js';
 import { textForm } from './text-form.js';
-import { walkTree, type WalkResult } from './walk-tree.js';
+import type { WalkResult } from './walk-tree.js';
+
+type Engine = typeof EngineModule;
+let engineLoad: Promise<Engine> | undefined;
+const engine = (): Promise<Engine> => (engineLoad ??= import('./engine.js'));
 
 type TreeParams = ResolvedParams<'get_accessibility_tree'>;
 type FindParams = ResolvedParams<'find_element'>;
@@ -106,22 +110,24 @@ export class Accessibility {
   }
 
   async getElement(id: string): Promise<CommandResult<'get_element'>> {
-    return getElement(await this.atspi(), this.ids, id, this.windowIds);
+    return (await engine()).getElement(await this.atspi(), this.ids, id, this.windowIds);
   }
 
   async clickElement(id: string): Promise<CommandResult<'click_element'>> {
-    return clickElement(await this.atspi(), this.ids, this.options.desktop, id);
+    const client = await this.atspi();
+    return (await engine()).clickElement(client, this.ids, this.options.desktop, id);
   }
 
   async focusElement(id: string): Promise<CommandResult<'focus_element'>> {
-    return focusElement(await this.atspi(), this.ids, id);
+    return (await engine()).focusElement(await this.atspi(), this.ids, id);
   }
 
   async setElementValue(
     id: string,
     value: string | number,
   ): Promise<CommandResult<'set_element_value'>> {
-    return setElementValue(await this.atspi(), this.ids, this.options.desktop, id, value);
+    const client = await this.atspi();
+    return (await engine()).setElementValue(client, this.ids, this.options.desktop, id, value);
   }
 
   async close(): Promise<void> {
@@ -136,6 +142,7 @@ export class Accessibility {
     signal?: AbortSignal,
   ): Promise<{ scope: ResolvedScope; result?: WalkResult }> {
     const client = await this.atspi();
+    const { resolveScope, walkTree } = await engine();
     const scope = await resolveScope(client, this.options.desktop, params);
     for (const [key, id] of scope.windowIds) this.windowIds.set(key, id);
     if (this.windowIds.size > 1000) this.windowIds.clear();
@@ -169,7 +176,7 @@ export class Accessibility {
     }
     const bus = await this.connect();
     if (!this.client || this.client.connection !== bus.connection) {
-      this.client = new AtspiClient(bus.connection);
+      this.client = new (await engine()).AtspiClient(bus.connection);
     }
     return this.client;
   }
@@ -187,7 +194,9 @@ export class Accessibility {
       }
       if (this.bus !== current) return this.connect();
     }
-    const started = AccessibilityBus.start({ env: this.options.env });
+    const started = engine().then(({ AccessibilityBus }) =>
+      AccessibilityBus.start({ env: this.options.env }),
+    );
     this.bus = started;
     started.catch(() => (this.failedAt = Date.now()));
     return started;
