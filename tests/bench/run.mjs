@@ -14,6 +14,9 @@ import {
   X11Connection,
 } from '@cua/computer-server';
 import sharp from 'sharp';
+import { benchAccessibility } from './accessibility.mjs';
+import { benchLiveView } from './live-view.mjs';
+import { benchObserve } from './observe.mjs';
 import WebSocket, { WebSocketServer } from 'ws';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -374,6 +377,16 @@ try {
   record('RSS idle after the bench (server + children)', idleAfter, 'MB', {
     upstream: UPSTREAM.rssIdleAfterMb,
     target: `≤ 1.3× upstream (${ratio(idleAfter, UPSTREAM.rssIdleAfterMb)}×)`,
+  });
+
+  // The agent-loop and observability features, after the memory figure (which compares with
+  // upstream's, who has none of them).
+  await benchObserve({ display: display.display, url, record });
+  await benchLiveView({ display: display.display, url, serverPid: server.pid, record });
+  await benchAccessibility({
+    display: display.display,
+    url,
+    record: (name, value, unit, target) => record(name, value, unit, { target }),
   });
 } finally {
   clearInterval(sampler);

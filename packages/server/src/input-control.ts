@@ -16,7 +16,8 @@ export class InputControl {
   constructor(private readonly mode: TakeoverMode = 'reject') {}
 
   take(session: SessionState): void {
-    if (this.holder !== undefined && this.holder !== session) {
+    if (this.holder === session) return;
+    if (this.holder !== undefined) {
       throw new CommandError(
         'command_failed',
         'Another connection has control; it must release it (or close) first',

@@ -45,6 +45,8 @@ export async function streamFrames(
   const onAbort = () => wake?.();
   signal.addEventListener('abort', onAbort, { once: true });
   const pollMs = desktop.capabilities.damage ? undefined : 1000 / POLL_FPS_WITHOUT_DAMAGE;
+  // One promise for the whole stream: a listener per frame would pile up on the signal.
+  const stopped = aborted(signal);
   let seq = 0;
   let lastAt = -Infinity;
   try {
@@ -83,7 +85,7 @@ export async function streamFrames(
       seq += 1;
       const delivered = deliver({ ...image, seq, latencyMs: performance.now() - since });
       // A socket that went away may never say its last frame was written.
-      await Promise.race([delivered, aborted(signal)]);
+      await Promise.race([delivered, stopped]);
     }
   } finally {
     stopDamage();
