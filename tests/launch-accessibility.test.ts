@@ -39,8 +39,8 @@ const read = (name: string) =>
     () => {
       try {
         const text = readFileSync(join(dir, name), 'utf8');
-      // Written by a shell redirection: complete once it ends in a newline.
-      return text.endsWith('\n') ? text : undefined;
+        // Written by a shell redirection: complete once it ends in a newline.
+        return text.endsWith('\n') ? text : undefined;
       } catch {
         return undefined;
       }

@@ -9,7 +9,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import WebSocket from 'ws';
+import { BenchClient as Client } from './bench-client.mjs';
 
 const RUNS = 15;
 const TARGET = '< 100 ms for a few hundred nodes';
@@ -23,29 +23,6 @@ function formPage(items) {
   ).join('\n');
   return `<!doctype html><html><head><title>Bench Page ${items}</title></head>
 <body><h1>Orders</h1><nav><a href="#a">Home</a> <a href="#b">Help</a></nav><ul>${rows}</ul></body></html>`;
-}
-
-class Client {
-  static async open(url) {
-    const ws = new WebSocket(url, { perMessageDeflate: false });
-    await new Promise((resolve, reject) => {
-      ws.once('open', resolve);
-      ws.once('error', reject);
-    });
-    return new Client(ws);
-  }
-  constructor(ws) {
-    this.ws = ws;
-  }
-  call(command, params = {}) {
-    return new Promise((resolve) => {
-      this.ws.once('message', (data) => resolve(JSON.parse(data.toString())));
-      this.ws.send(JSON.stringify({ command, params }));
-    });
-  }
-  close() {
-    this.ws.close();
-  }
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -10,48 +10,26 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import WebSocket from 'ws';
+import { BenchClient } from './bench-client.mjs';
 
 const QUIET_MS = 100;
 /** Above the app's 300 ms: a repaint is waited for only when it starts within quiet_ms. */
 const DELAYED_QUIET_MS = 350;
 const REPAINT_DELAY_MS = 300;
 /** The Anthropic reference loop's sleep before every screenshot. */
+/** Here a failed step ends the bench: every call must succeed. */
+class Client extends BenchClient {
+  call(command, params = {}) {
+    return this.ok(command, params);
+  }
+}
+
 const FIXED_SLEEP_MS = 2000;
 const STATIC_RUNS = 30;
 const DELAYED_RUNS = 12;
 const BATCH_RUNS = 15;
 const JPEG = { format: 'jpeg', quality: 80 };
 const COLORS = ['#ff0000', '#0000ff', '#00c000', '#ffff00'];
-
-class Client {
-  static async open(url) {
-    const ws = new WebSocket(url, { perMessageDeflate: false });
-    await new Promise((resolve, reject) => {
-      ws.once('open', resolve);
-      ws.once('error', reject);
-    });
-    return new Client(ws);
-  }
-  constructor(ws) {
-    this.ws = ws;
-    this.roundTrips = 0;
-  }
-  call(command, params = {}) {
-    this.roundTrips += 1;
-    return new Promise((resolve, reject) => {
-      this.ws.once('message', (data) => {
-        const reply = JSON.parse(data.toString());
-        if (reply.success) resolve(reply);
-        else reject(new Error(`${command}: ${reply.error}`));
-      });
-      this.ws.send(JSON.stringify({ command, params }));
-    });
-  }
-  close() {
-    this.ws.close();
-  }
-}
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const round = (n) => Math.round(n * 10) / 10;

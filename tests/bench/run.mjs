@@ -17,7 +17,8 @@ import sharp from 'sharp';
 import { benchAccessibility } from './accessibility.mjs';
 import { benchLiveView } from './live-view.mjs';
 import { benchObserve } from './observe.mjs';
-import WebSocket, { WebSocketServer } from 'ws';
+import { WebSocketServer } from 'ws';
+import { BenchClient as Client } from './bench-client.mjs';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const CLI = join(ROOT, 'packages/server/dist/cli.js');
@@ -104,55 +105,6 @@ function rssKb(pid) {
     }
   }
   return total;
-}
-
-class Client {
-  static async open(url) {
-    const ws = new WebSocket(url, { perMessageDeflate: false });
-    await new Promise((resolve, reject) => {
-      ws.once('open', resolve);
-      ws.once('error', reject);
-    });
-    return new Client(ws);
-  }
-  constructor(ws) {
-    this.ws = ws;
-    this.waiting = [];
-    this.byId = new Map();
-    ws.on('message', (data) => {
-      const reply = JSON.parse(data.toString());
-      if (reply.id !== undefined) {
-        this.byId.get(reply.id)?.(reply);
-        this.byId.delete(reply.id);
-      } else this.waiting.shift()?.(reply);
-    });
-  }
-  call(command, params = {}) {
-    return new Promise((resolve) => {
-      this.waiting.push(resolve);
-      this.ws.send(JSON.stringify({ command, params }));
-    });
-  }
-  callWithId(id, command, params = {}) {
-    return new Promise((resolve) => {
-      this.byId.set(id, resolve);
-      this.ws.send(JSON.stringify({ command, params, id }));
-    });
-  }
-  async timed(n, command, params) {
-    const times = [];
-    let last;
-    for (let i = 0; i < n; i++) {
-      const t = performance.now();
-      last = await this.call(command, params);
-      times.push(performance.now() - t);
-      if (!last.success) throw new Error(`${command}: ${last.error}`);
-    }
-    return { times, last };
-  }
-  close() {
-    this.ws.close();
-  }
 }
 
 const display = await startVirtualDisplay({ width: 1280, height: 800 });
