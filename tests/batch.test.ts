@@ -146,10 +146,11 @@ describe('batch', () => {
     const term = await openRecordingTerminal(desktop.display);
     const other = await RawClient.open(server.url);
     try {
-      const actions = Array.from({ length: 40 }, () => type('AAAA'));
+      // Long enough (1,200 characters, tens of milliseconds) to be under way when the others come.
+      const actions = Array.from({ length: 60 }, () => type('AAAAAAAAAAAAAAAAAAAA'));
       const batch = call('batch', { actions }).then((reply) => ({ reply, at: performance.now() }));
       // Sent while the batch is under way, each on its own: they queue behind the batch.
-      await sleep(20);
+      await sleep(5);
       const sentAt = performance.now();
       const singles = Promise.all(
         Array.from({ length: 6 }, () => call('type_text', { text: 'b' }, other)),
@@ -159,9 +160,9 @@ describe('batch', () => {
       expect(replies.every((r) => r.success === true)).toBe(true);
       // The other connection's input really arrived while the batch ran.
       expect(sentAt).toBeLessThan(done.at);
-      const typed = (await term.waitForBytes(166)).toString();
-      expect(typed.replace(/b/g, '')).toBe('A'.repeat(160));
-      expect(typed).toMatch(/^A{160}b{6}$/);
+      const typed = (await term.waitForBytes(1206)).toString();
+      expect(typed.replace(/b/g, '')).toBe('A'.repeat(1200));
+      expect(typed).toMatch(/^A{1200}b{6}$/);
     } finally {
       await other.close();
       await term.close();
