@@ -9,7 +9,9 @@ cd "$ROOT"
 
 PNPM_VERSION="$(node -p "require('./package.json').packageManager.split('@')[1]")"
 export PATH="$ROOT/.tools/node_modules/.bin:$PATH"
-if [ "$(pnpm --version 2>/dev/null || true)" != "$PNPM_VERSION" ]; then
+# The project's own pnpm, by its path: a pnpm elsewhere on PATH (another version, or one the
+# tests cannot find) must not stand in for it.
+if [ "$("$ROOT/.tools/node_modules/.bin/pnpm" --version 2>/dev/null || true)" != "$PNPM_VERSION" ]; then
   echo "setup: installing pnpm $PNPM_VERSION into .tools/" >&2
   npm install --silent --no-save --no-audit --no-fund --prefix .tools "pnpm@$PNPM_VERSION" >&2
 fi
