@@ -17,13 +17,6 @@ const QUIET_MS = 100;
 const DELAYED_QUIET_MS = 350;
 const REPAINT_DELAY_MS = 300;
 /** The Anthropic reference loop's sleep before every screenshot. */
-/** Here a failed step ends the bench: every call must succeed. */
-class Client extends BenchClient {
-  call(command, params = {}) {
-    return this.ok(command, params);
-  }
-}
-
 const FIXED_SLEEP_MS = 2000;
 const STATIC_RUNS = 30;
 const DELAYED_RUNS = 12;
@@ -110,14 +103,14 @@ const near = (rgb, hex) =>
   [1, 3, 5].every((i, k) => Math.abs(rgb[k] - parseInt(hex.slice(i, i + 2), 16)) < 48);
 
 export async function benchObserve({ display, url, record }) {
-  const client = await Client.open(url);
+  const client = await BenchClient.open(url);
   try {
     // Nothing under the pointer reacts to a click on the bare desktop: a static screen.
-    await client.call('move_cursor', { x: 1000, y: 700 });
-    const shotTimes = await timed(STATIC_RUNS, () => client.call('screenshot', JPEG));
+    await client.ok('move_cursor', { x: 1000, y: 700 });
+    const shotTimes = await timed(STATIC_RUNS, () => client.ok('screenshot', JPEG));
     const staticSettled = [];
     const staticTimes = await timed(STATIC_RUNS, async () => {
-      const reply = await client.call('left_click', {
+      const reply = await client.ok('left_click', {
         x: 1000,
         y: 700,
         observe: { ...JPEG, quiet_ms: QUIET_MS },
@@ -140,7 +133,7 @@ export async function benchObserve({ display, url, record }) {
     try {
       let shown = 0;
       const delayedTimes = await timed(DELAYED_RUNS, async (i) => {
-        const reply = await client.call('press_key', {
+        const reply = await client.ok('press_key', {
           key: 'a',
           observe: { ...JPEG, quiet_ms: DELAYED_QUIET_MS },
         });
@@ -166,7 +159,7 @@ export async function benchObserve({ display, url, record }) {
     }
 
     // Five actions on the bare desktop: one batch with observe, or five calls and a screenshot.
-    await client.call('move_cursor', { x: 1000, y: 700 });
+    await client.ok('move_cursor', { x: 1000, y: 700 });
     const actions = [
       { command: 'move_cursor', params: { x: 900, y: 600 } },
       { command: 'left_click', params: {} },
@@ -176,18 +169,18 @@ export async function benchObserve({ display, url, record }) {
     ];
     let before = client.roundTrips;
     const batchTimes = await timed(BATCH_RUNS, () =>
-      client.call('batch', { actions, observe: { ...JPEG, quiet_ms: QUIET_MS } }),
+      client.ok('batch', { actions, observe: { ...JPEG, quiet_ms: QUIET_MS } }),
     );
     const batchTrips = (client.roundTrips - before) / BATCH_RUNS;
     before = client.roundTrips;
     const separateTimes = await timed(BATCH_RUNS, async () => {
-      for (const { command, params } of actions) await client.call(command, params);
-      await client.call('screenshot', JPEG);
+      for (const { command, params } of actions) await client.ok(command, params);
+      await client.ok('screenshot', JPEG);
     });
     const separateTrips = (client.roundTrips - before) / BATCH_RUNS;
     const plainBatchTimes = await timed(BATCH_RUNS, async () => {
-      await client.call('batch', { actions });
-      await client.call('screenshot', JPEG);
+      await client.ok('batch', { actions });
+      await client.ok('screenshot', JPEG);
     });
     record('5 actions: batch + observe, wall time p50', p50(batchTimes), 'ms', {
       target: `${batchTrips} round trip; includes the ${QUIET_MS} ms settle`,
@@ -212,9 +205,9 @@ export async function benchObserve({ display, url, record }) {
 
     // 100 agent steps: act with observe, or act, sleep 2 s, screenshot (a few steps measured).
     const sleepTimes = await timed(3, async () => {
-      await client.call('left_click', { x: 1000, y: 700 });
+      await client.ok('left_click', { x: 1000, y: 700 });
       await sleep(FIXED_SLEEP_MS);
-      await client.call('screenshot', JPEG);
+      await client.ok('screenshot', JPEG);
     });
     const sleepLoopS = round((p50(sleepTimes) * 100) / 1000);
     record('100 steps, observe loop, static screen', round((staticP50 * 100) / 1000), 's', {
