@@ -1,12 +1,10 @@
 import type { RunningServer } from '@cua/computer-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  findWindow,
   openRecordingTerminal,
   pointerPosition,
   startDesktop,
   windowGeometry,
-  x,
   type VirtualDisplay,
 } from './helpers/desktop.js';
 import { runExample } from './helpers/examples.js';
@@ -18,7 +16,7 @@ import {
   type ModelRequest,
 } from './helpers/model-stand-in.js';
 import { startServer } from './helpers/server.js';
-import { openEventWindow } from './helpers/xev.js';
+import { openFocusedEventWindow } from './helpers/xev.js';
 
 const SCRIPT = 'examples/anthropic-agent/anthropic-agent.mjs';
 const SCREEN = { width: 1920, height: 1080 };
@@ -86,20 +84,14 @@ function expectScreenshotResult(request: ModelRequest, index: number): void {
 describe('examples/anthropic-agent', () => {
   it('clicks where Claude pointed on a shrunk screenshot and types into the terminal', async () => {
     const term = await openRecordingTerminal(desktop.display, 'claude-term');
-    const witness = await openEventWindow(desktop.display, {
+    // The xev window has the focus: the text reaches the terminal only if the click did.
+    const witness = await openFocusedEventWindow(desktop.display, {
       x: 1300,
       y: 600,
       width: 300,
       height: 200,
     });
     try {
-      // The xev window has the focus: the text reaches the terminal only if the click did.
-      x(desktop.display, 'xdotool', [
-        'windowactivate',
-        '--sync',
-        await findWindow(desktop.display, 'xev-witness'),
-      ]);
-      witness.clear();
       const box = windowGeometry(desktop.display, term.windowId);
       const target = { x: box.x + box.width - 37, y: box.y + box.height - 23 };
       const point = seenAt(target, SCREEN, IMAGE);

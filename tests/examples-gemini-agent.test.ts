@@ -1,18 +1,16 @@
 import type { RunningServer } from '@cua/computer-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  findWindow,
   openRecordingTerminal,
   pointerPosition,
   startDesktop,
   windowGeometry,
-  x,
   type VirtualDisplay,
 } from './helpers/desktop.js';
 import { runExample } from './helpers/examples.js';
 import { expectThat, pngSize, startModelStandIn } from './helpers/model-stand-in.js';
 import { startServer } from './helpers/server.js';
-import { openEventWindow } from './helpers/xev.js';
+import { openFocusedEventWindow } from './helpers/xev.js';
 
 const SCRIPT = 'examples/gemini-agent/gemini-agent.mjs';
 // 1280x800 fits Gemini's 1440x900 as it is.
@@ -55,19 +53,14 @@ function expectImage(part: Part | undefined, what: string): void {
 describe('examples/gemini-agent', () => {
   it('types where Gemini pointed on its 0-999 grid', async () => {
     const term = await openRecordingTerminal(desktop.display, 'gemini-term');
-    const witness = await openEventWindow(desktop.display, {
+    // The xev window has the focus: the text reaches the terminal only if the click did.
+    const witness = await openFocusedEventWindow(desktop.display, {
       x: 900,
       y: 500,
       width: 300,
       height: 200,
     });
     try {
-      x(desktop.display, 'xdotool', [
-        'windowactivate',
-        '--sync',
-        await findWindow(desktop.display, 'xev-witness'),
-      ]);
-      witness.clear();
       const box = windowGeometry(desktop.display, term.windowId);
       const target = { x: box.x + box.width - 29, y: box.y + box.height - 31 };
       const grid = {

@@ -1,12 +1,10 @@
 import type { RunningServer } from '@cua/computer-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  findWindow,
   openRecordingTerminal,
   pointerPosition,
   startDesktop,
   windowGeometry,
-  x,
   type VirtualDisplay,
 } from './helpers/desktop.js';
 import { runExample } from './helpers/examples.js';
@@ -18,7 +16,7 @@ import {
   type ModelRequest,
 } from './helpers/model-stand-in.js';
 import { startServer } from './helpers/server.js';
-import { openEventWindow } from './helpers/xev.js';
+import { openFocusedEventWindow } from './helpers/xev.js';
 
 const SCRIPT = 'examples/openai-agent/openai-agent.mjs';
 const SCREEN = { width: 2560, height: 1440 };
@@ -93,19 +91,14 @@ function expectScreenshotOutput(request: ModelRequest, index: number): void {
 describe('examples/openai-agent', () => {
   it('runs a batched click and typing on a 2560x1440 screen, where the model pointed', async () => {
     const term = await openRecordingTerminal(desktop.display, 'openai-term');
-    const witness = await openEventWindow(desktop.display, {
+    // The xev window has the focus: the text reaches the terminal only if the click did.
+    const witness = await openFocusedEventWindow(desktop.display, {
       x: 1800,
       y: 900,
       width: 300,
       height: 200,
     });
     try {
-      x(desktop.display, 'xdotool', [
-        'windowactivate',
-        '--sync',
-        await findWindow(desktop.display, 'xev-witness'),
-      ]);
-      witness.clear();
       const box = windowGeometry(desktop.display, term.windowId);
       const target = { x: box.x + box.width - 41, y: box.y + box.height - 17 };
       const [px, py] = seenAt(target, SCREEN, IMAGE);

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { findWindow, waitFor, windowGeometry } from './desktop.js';
+import { findWindow, waitFor, windowGeometry, x } from './desktop.js';
 
 export interface XevEvent {
   type: string;
@@ -90,4 +90,18 @@ export async function openEventWindow(
       }
     },
   };
+}
+
+/**
+ * An xev window that holds the keyboard focus, its events cleared: a decoy that shows a click
+ * landed elsewhere (text then reaches the clicked window only if the click did).
+ */
+export async function openFocusedEventWindow(
+  display: string,
+  geometry: { x: number; y: number; width: number; height: number },
+) {
+  const witness = await openEventWindow(display, geometry);
+  x(display, 'xdotool', ['windowactivate', '--sync', await findWindow(display, 'xev-witness')]);
+  witness.clear();
+  return witness;
 }
