@@ -20,6 +20,7 @@ import { X11Capture } from './capture.js';
 import { readClipboard, writeClipboard } from './clipboard.js';
 import { X11Cursor } from './cursor.js';
 import { X11Damage } from './damage.js';
+import { FocusAfterClick } from './focus-after-click.js';
 import { X11Pointer } from './pointer.js';
 import { X11Screen } from './screen.js';
 import { setWallpaper } from './wallpaper.js';
@@ -39,6 +40,7 @@ interface Link {
   capture: X11Capture;
   pointer: X11Pointer;
   keyboard: X11Keyboard;
+  focus: FocusAfterClick;
   damage: X11Damage | undefined;
   cursor: X11Cursor | undefined;
   stopForwardingDamage: (() => void) | undefined;
@@ -124,7 +126,9 @@ export class X11Desktop implements Desktop {
   }
 
   async buttonDown(button: MouseButtonName) {
-    await (await this.link()).pointer.buttonDown(button);
+    const link = await this.link();
+    await link.pointer.buttonDown(button);
+    link.focus.pressed();
   }
 
   async buttonUp(button: MouseButtonName) {
@@ -132,7 +136,9 @@ export class X11Desktop implements Desktop {
   }
 
   async click(button: MouseButtonName, count: number) {
-    await (await this.link()).pointer.click(button, count);
+    const link = await this.link();
+    await link.pointer.click(button, count);
+    link.focus.pressed();
   }
 
   async scroll(dx: number, dy: number, signal?: AbortSignal) {
@@ -140,23 +146,23 @@ export class X11Desktop implements Desktop {
   }
 
   async typeText(text: string, signal?: AbortSignal) {
-    await (await this.link()).keyboard.typeText(text, signal);
+    await (await this.keys()).typeText(text, signal);
   }
 
   async keyDown(key: NormalizedKey) {
-    await (await this.link()).keyboard.keyDown(key);
+    await (await this.keys()).keyDown(key);
   }
 
   async keyUp(key: NormalizedKey) {
-    await (await this.link()).keyboard.keyUp(key);
+    await (await this.keys()).keyUp(key);
   }
 
   async pressKey(key: NormalizedKey) {
-    await (await this.link()).keyboard.pressKey(key);
+    await (await this.keys()).pressKey(key);
   }
 
   async hotkey(keys: NormalizedKey[]) {
-    await (await this.link()).keyboard.hotkey(keys);
+    await (await this.keys()).hotkey(keys);
   }
 
   readClipboard() {
@@ -197,6 +203,13 @@ export class X11Desktop implements Desktop {
     await link.connection.close();
   }
 
+  /** The keyboard, once the focus a recent click asked for has arrived. */
+  private async keys(): Promise<X11Keyboard> {
+    const link = await this.link();
+    await link.focus.beforeKeys();
+    return link.keyboard;
+  }
+
   private requireDisplay(): string {
     const { display } = this.options;
     if (!display) throw noDisplayError();
@@ -234,6 +247,7 @@ export class X11Desktop implements Desktop {
         capture,
         pointer: new X11Pointer(connection, connection.xtestInput, () => screen.current),
         keyboard: new X11Keyboard(connection, { closeConnection: true }),
+        focus: new FocusAfterClick(connection),
         damage: await X11Damage.open(connection),
         cursor: await X11Cursor.open(connection),
         stopForwardingDamage: undefined,

@@ -75,6 +75,12 @@ export interface X11TranslateCoordinatesReply {
   destY: number;
 }
 
+/** Only the fields this directory reads. */
+export interface X11WindowAttributesReply {
+  /** 1 for windows the window manager leaves alone (menus, tooltips). */
+  overrideRedirect: number;
+}
+
 export interface X11QueryTreeReply {
   root: number;
   parent: number;
@@ -173,6 +179,7 @@ export interface X11Client {
     callback: X11Callback<X11TranslateCoordinatesReply>,
   ): boolean;
   QueryTree(window: number, callback: X11Callback<X11QueryTreeReply>): boolean;
+  GetWindowAttributes(window: number, callback: X11Callback<X11WindowAttributesReply>): boolean;
   terminate(): void;
 }
 
