@@ -15,6 +15,10 @@ export const ERROR_CODES = {
   auth_failed: { httpStatus: 401, summary: 'Credentials were given and rejected.' },
   forbidden_origin: { httpStatus: 403, summary: 'A browser origin that is not allowed.' },
   not_found: { httpStatus: 404, summary: 'A file, window or process that does not exist.' },
+  method_not_allowed: {
+    httpStatus: 405,
+    summary: 'The HTTP route exists but not for this method (GET /cmd).',
+  },
   payload_too_large: { httpStatus: 413, summary: 'The request is larger than the server accepts.' },
   reply_too_large: {
     httpStatus: 413,
@@ -24,6 +28,10 @@ export const ERROR_CODES = {
   paused: {
     httpStatus: 409,
     summary: 'Input is paused: a person has taken control of the desktop.',
+  },
+  invalid_reply: {
+    httpStatus: 502,
+    summary: 'Raised by the client: the server answered with a reply the protocol does not allow.',
   },
   command_failed: { httpStatus: 500, summary: 'The command ran and reported a failure.' },
   internal: { httpStatus: 500, summary: 'An unexpected error inside the server.' },

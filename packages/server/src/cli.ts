@@ -2,12 +2,12 @@
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { AUTH_MODES, type AuthMode } from './auth/config.js';
-import { SERVER_SECRET_ENV_NAMES } from './child-secrets.js';
+import { SERVER_SECRET_ENV_NAMES } from './system/child-secrets.js';
 import { parseKeysFile } from './auth/local-keys-verifier.js';
 import { createLogger, type LogLevel } from './logger.js';
 import { PACKAGE_VERSION } from './package-info.js';
-import { fixMallocMmapThreshold } from './native-memory.js';
-import { reclaimMemory } from './reclaim-memory.js';
+import { fixMallocMmapThreshold } from './system/native-memory.js';
+import { reclaimMemory } from './system/reclaim-memory.js';
 import { startVirtualDisplay, type VirtualDisplay } from './desktop/xvfb.js';
 import { DESKTOP_BACKENDS, defaultBackend, type DesktopBackend } from './desktop/create-desktop.js';
 import { authSettingsFromEnv, DEFAULTS, startComputerServer } from './server.js';
@@ -177,7 +177,7 @@ const opts = program.opts<{
   screenSize: { width: number; height: number };
 }>();
 const logger = createLogger(opts.logLevel);
-// Before the first large buffer: see native-memory.ts.
+// Before the first large buffer: see system/native-memory.ts.
 fixMallocMmapThreshold();
 
 let virtualDisplay: VirtualDisplay | undefined;

@@ -9,10 +9,10 @@ export {
   type ReplyBody,
   type DispatchContext,
   type DispatchInput,
-} from './dispatcher.js';
+} from './core/dispatcher.js';
 export { createHandlers } from './handlers/index.js';
 export type { Handler, HandlerContext, HandlerTable, SessionState } from './handlers/types.js';
-export { CommandError } from './command-error.js';
+export { CommandError } from './core/command-error.js';
 export { createLogger, type LogLevel } from './logger.js';
 export { PACKAGE_VERSION, SERVER_FEATURES } from './package-info.js';
 export {

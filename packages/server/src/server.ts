@@ -3,15 +3,15 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { resolveAuth, type AuthSettings } from './auth/config.js';
-import { Dispatcher } from './dispatcher.js';
+import { Dispatcher } from './core/dispatcher.js';
 import { createDesktop, type DesktopBackend } from './desktop/create-desktop.js';
 import { resolveDisplay } from './desktop/display.js';
 import type { Desktop } from './desktop/desktop.js';
 import { createHandlers } from './handlers/index.js';
 import type { HandlerTable } from './handlers/types.js';
-import { LIMITS } from './limits.js';
+import { LIMITS } from './core/limits.js';
 import { createLogger } from './logger.js';
-import { MemoryBudget } from './memory-budget.js';
+import { MemoryBudget } from './core/memory-budget.js';
 import {
   hostAllowed,
   hostPolicyFor,
@@ -19,7 +19,7 @@ import {
   originAllowed,
   UNAVAILABLE_DETAIL,
   unavailableStatus,
-} from './security.js';
+} from './transports/security.js';
 import { HttpTransport } from './transports/http.js';
 import { McpHttp } from './transports/mcp-http.js';
 import { DEFAULT_WEB_SEARCH_URL } from './transports/playwright-actions.js';

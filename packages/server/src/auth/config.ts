@@ -1,4 +1,4 @@
-import { LIMITS } from '../limits.js';
+import { LIMITS } from '../core/limits.js';
 import { Authenticator } from './authenticator.js';
 import { CheckGate } from './check-gate.js';
 import { FailureThrottle } from './failure-throttle.js';

@@ -1,5 +1,5 @@
 import { connect } from 'node:net';
-import { CommandError } from '../command-error.js';
+import { CommandError } from '../core/command-error.js';
 
 /**
  * The X display this server drives: the one it was given (`--display`, `--xvfb`), else the

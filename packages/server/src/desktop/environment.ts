@@ -1,4 +1,4 @@
-import { SERVER_SECRET_ENV_NAMES } from '../child-secrets.js';
+import { SERVER_SECRET_ENV_NAMES } from '../system/child-secrets.js';
 
 const SECRETS = new Set<string | symbol>(SERVER_SECRET_ENV_NAMES);
 

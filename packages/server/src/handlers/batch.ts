@@ -1,5 +1,5 @@
 import type { ErrorCode, Observation } from '@cua/computer-protocol';
-import { CommandError } from '../command-error.js';
+import { CommandError } from '../core/command-error.js';
 import type { Desktop } from '../desktop/desktop.js';
 import { observeAfter } from './observe.js';
 import type { Handler, NestedReply } from './types.js';

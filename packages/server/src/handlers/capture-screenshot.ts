@@ -1,5 +1,5 @@
 import type { ResolvedParams } from '@cua/computer-protocol';
-import { CommandError } from '../command-error.js';
+import { CommandError } from '../core/command-error.js';
 import type { Desktop, EncodedImage, ImageFormat, Region } from '../desktop/desktop.js';
 import type { SessionState } from './types.js';
 

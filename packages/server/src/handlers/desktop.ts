@@ -1,7 +1,7 @@
 import type { CommandsOfGroup } from '@cua/computer-protocol';
-import { detectDesktopEnvironment } from '../desktop-environment.js';
+import { detectDesktopEnvironment } from '../desktop/desktop-environment.js';
 import type { Desktop } from '../desktop/desktop.js';
-import { resolveUserPath } from '../user-path.js';
+import { resolveUserPath } from '../files/user-path.js';
 import type { Handler } from './types.js';
 
 export type DesktopHandlers = { [N in CommandsOfGroup<'desktop'>]: Handler<N> };

@@ -1,13 +1,13 @@
 import { lstat, mkdir, readdir, rmdir, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { CommandsOfGroup } from '@cua/computer-protocol';
-import { appendBytes } from '../append-write.js';
-import { writeFileAtomic } from '../atomic-write.js';
-import { readBounded } from '../bounded-read.js';
-import { errnoCode, fileError } from '../fs-error.js';
-import { LIMITS } from '../limits.js';
-import { decodeStrictBase64 } from '../strict-base64.js';
-import { resolveUserPath } from '../user-path.js';
+import { appendBytes } from '../files/append-write.js';
+import { writeFileAtomic } from '../files/atomic-write.js';
+import { readBounded } from '../files/bounded-read.js';
+import { errnoCode, fileError } from '../files/fs-error.js';
+import { LIMITS } from '../core/limits.js';
+import { decodeStrictBase64 } from '../files/strict-base64.js';
+import { resolveUserPath } from '../files/user-path.js';
 import type { Handler, HandlerContext } from './types.js';
 
 /**

@@ -4,7 +4,7 @@ import {
   type CommandsOfGroup,
   type NormalizedKey,
 } from '@cua/computer-protocol';
-import { CommandError } from '../command-error.js';
+import { CommandError } from '../core/command-error.js';
 import type { Desktop } from '../desktop/desktop.js';
 import type { Handler } from './types.js';
 

@@ -1,4 +1,4 @@
-import { CommandError } from '../command-error.js';
+import { CommandError } from '../core/command-error.js';
 import type { Desktop } from '../desktop/desktop.js';
 import { streamFrames } from '../desktop/media/frame-stream.js';
 import type { Handler, HandlerContext, ServerServices, SessionState } from './types.js';

@@ -2,16 +2,16 @@ import { stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { RECORDING_LIMITS } from '@cua/computer-protocol';
-import { CommandError } from '../command-error.js';
+import { CommandError } from '../core/command-error.js';
 import type { Desktop } from '../desktop/desktop.js';
 import {
   freeBytes,
   ScreenRecorder,
   type RecordingSummary,
 } from '../desktop/media/screen-recorder.js';
-import { fileError } from '../fs-error.js';
-import { describeBytes } from '../limits.js';
-import { resolveUserPath } from '../user-path.js';
+import { fileError } from '../files/fs-error.js';
+import { describeBytes } from '../core/limits.js';
+import { resolveUserPath } from '../files/user-path.js';
 import type { Handler } from './types.js';
 
 export interface RecordingHandlerOptions {

@@ -3,16 +3,16 @@ import type { Socket } from 'node:net';
 import { constants } from 'node:os';
 import type { Readable } from 'node:stream';
 import type { RunCommandResult } from '@cua/computer-protocol';
-import { CappedOutput, WireBudget } from '../capped-output.js';
-import { withoutServerSecrets } from '../child-secrets.js';
-import { CommandError } from '../command-error.js';
-import { LIMITS } from '../limits.js';
+import { CappedOutput, WireBudget } from '../system/capped-output.js';
+import { withoutServerSecrets } from '../system/child-secrets.js';
+import { CommandError } from '../core/command-error.js';
+import { LIMITS } from '../core/limits.js';
 import {
   killProcessTree,
   newTreeMarker,
   SPAWN_AS_GROUP_LEADER,
   TREE_MARKER_ENV,
-} from '../process-tree.js';
+} from '../system/process-tree.js';
 import type { Handler, HandlerEvent } from './types.js';
 
 /**

@@ -1,9 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CommandError } from '../command-error.js';
+import { CommandError } from '../core/command-error.js';
 import type { Desktop } from '../desktop/desktop.js';
-import { resolveUserPath } from '../user-path.js';
+import { resolveUserPath } from '../files/user-path.js';
 import type { Handler, HandlerContext } from './types.js';
 
 function tracingOf(ctx: HandlerContext) {

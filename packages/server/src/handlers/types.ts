@@ -5,7 +5,7 @@ import type {
   OutputEvent,
   ResolvedParams,
 } from '@cua/computer-protocol';
-import type { InputControl } from '../input-control.js';
+import type { InputControl } from '../core/input-control.js';
 import type { Tracing } from '../trace/tracing.js';
 
 /** Per-connection state a handler may read or keep (e.g. the last screenshot's scale). */

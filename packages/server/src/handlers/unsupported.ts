@@ -1,5 +1,5 @@
 import type { CommandName } from '@cua/computer-protocol';
-import { unsupported } from '../command-error.js';
+import { unsupported } from '../core/command-error.js';
 import type { Handler } from './types.js';
 
 /**

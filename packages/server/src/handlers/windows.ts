@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import type { CommandsOfGroup } from '@cua/computer-protocol';
-import { CommandError, unsupported } from '../command-error.js';
+import { CommandError, unsupported } from '../core/command-error.js';
 import type { Desktop, DesktopWindows } from '../desktop/desktop.js';
 import {
   CHROMIUM_ACCESSIBILITY_SWITCH,
@@ -9,9 +9,9 @@ import {
   withChromiumAccessibility,
   type Accessibility,
 } from '../desktop/a11y/index.js';
-import { findOnPath } from '../find-on-path.js';
-import { fileError } from '../fs-error.js';
-import { resolveUserPath } from '../user-path.js';
+import { findOnPath } from '../system/find-on-path.js';
+import { fileError } from '../files/fs-error.js';
+import { resolveUserPath } from '../files/user-path.js';
 import type { Handler } from './types.js';
 
 /** A shell reports "command not found" (exit 127) at once; a started app is still running. */

@@ -1,4 +1,4 @@
-import { CommandError } from '../command-error.js';
+import { CommandError } from '../core/command-error.js';
 import type { Desktop } from '../desktop/desktop.js';
 import { TraceRecorder, type TraceOptions } from './trace-recorder.js';
 

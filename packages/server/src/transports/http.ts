@@ -2,20 +2,20 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setMaxListeners } from 'node:events';
 import { describeCommands, type ErrorCode } from '@cua/computer-protocol';
 import type { Authenticator } from '../auth/authenticator.js';
-import type { Dispatcher, ReplyBody } from '../dispatcher.js';
-import { withId } from '../dispatcher.js';
+import type { Dispatcher, ReplyBody } from '../core/dispatcher.js';
+import { withId } from '../core/dispatcher.js';
 import type { SessionState } from '../handlers/types.js';
-import { describeBytes } from '../limits.js';
-import type { MemoryBudget } from '../memory-budget.js';
-import { encodeReply } from '../reply-encoding.js';
-import { parseRequest } from '../request.js';
+import { describeBytes } from '../core/limits.js';
+import type { MemoryBudget } from '../core/memory-budget.js';
+import { encodeReply } from '../core/reply-encoding.js';
+import { parseRequest } from '../core/request.js';
 import {
   hostAllowed,
   originAllowed,
   UNAVAILABLE_DETAIL,
   unavailableStatus,
   type HostPolicy,
-} from '../security.js';
+} from './security.js';
 import type { PreAuthSlot, PreAuthSlots } from './pre-auth-slots.js';
 
 export interface HttpTransportOptions {

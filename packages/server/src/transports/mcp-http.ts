@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type * as StreamableHttp from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import type { Dispatcher } from '../dispatcher.js';
+import type { Dispatcher } from '../core/dispatcher.js';
 import { HttpError, readBody, type HttpRoute } from './http.js';
 import type * as McpTools from './mcp-tools.js';
 

@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { SERVER_SECRET_ENV_NAMES } from '../child-secrets.js';
-import { Dispatcher } from '../dispatcher.js';
+import { SERVER_SECRET_ENV_NAMES } from '../system/child-secrets.js';
+import { Dispatcher } from '../core/dispatcher.js';
 import { createDesktop, DESKTOP_BACKENDS, defaultBackend } from '../desktop/create-desktop.js';
 import type { DesktopBackend } from '../desktop/create-desktop.js';
 import { resolveDisplay } from '../desktop/display.js';

@@ -8,7 +8,7 @@ import {
   type CallToolResult,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
-import type { Dispatcher, ReplyBody } from '../dispatcher.js';
+import type { Dispatcher, ReplyBody } from '../core/dispatcher.js';
 import type { SessionState } from '../handlers/types.js';
 import { PACKAGE_VERSION } from '../package-info.js';
 

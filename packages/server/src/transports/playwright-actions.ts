@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { CommandError } from '../command-error.js';
+import { CommandError } from '../core/command-error.js';
 
 /** `{"success": true, …}`: what upstream answers for each command. */
 export type PlaywrightReply = { success: true } & Record<string, unknown>;

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { BrowserContext, Page } from 'playwright-core';
-import { withoutServerSecrets } from '../child-secrets.js';
-import { CommandError } from '../command-error.js';
+import { withoutServerSecrets } from '../system/child-secrets.js';
+import { CommandError } from '../core/command-error.js';
 import { environmentWithDisplay } from '../desktop/environment.js';
-import { LIMITS } from '../limits.js';
+import { LIMITS } from '../core/limits.js';
 
 /** Where Debian and Ubuntu put Chromium (`apt-get install chromium`), then Chrome. */
 const CANDIDATES = [

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { httpStatusOf, type ErrorCode } from '@cua/computer-protocol';
-import { CommandError } from '../command-error.js';
-import { LIMITS } from '../limits.js';
+import { CommandError } from '../core/command-error.js';
+import { LIMITS } from '../core/limits.js';
 import { HttpError, readBody, type HttpRoute } from './http.js';
 import {
   isPlaywrightCommand,

@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { httpStatusOf } from '@cua/computer-protocol';
-import { CommandError } from '../command-error.js';
-import { LIMITS } from '../limits.js';
-import { decodeStrictBase64 } from '../strict-base64.js';
+import { CommandError } from '../core/command-error.js';
+import { LIMITS } from '../core/limits.js';
+import { decodeStrictBase64 } from '../files/strict-base64.js';
 import { HttpError, readBody, type HttpRoute } from './http.js';
 import type { PtySession } from './pty-session.js';
 import type { PtyCreateRequest, PtySessions } from './pty-sessions.js';

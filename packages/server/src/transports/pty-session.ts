@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import type { IPty } from '@lydell/node-pty';
-import { killProcessTree } from '../process-tree.js';
+import { killProcessTree } from '../system/process-tree.js';
 import { Scrollback } from './pty-scrollback.js';
 
 /** Where one session's output and end go: a `/stream` response or a `/pty/{pid}/ws` socket. */
@@ -11,7 +11,7 @@ export interface PtySubscriber {
 
 export interface PtySessionOptions {
   pty: IPty;
-  /** The value of the tree marker in the shell's environment (see process-tree.ts). */
+  /** The value of the tree marker in the shell's environment (see system/process-tree.ts). */
   marker: string;
   scrollbackBytes: number;
   now?: () => number;

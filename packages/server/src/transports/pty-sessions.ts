@@ -2,11 +2,11 @@ import { existsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import type * as NodePtyModule from '@lydell/node-pty';
 import type { Logger } from 'pino';
-import { withoutServerSecrets } from '../child-secrets.js';
-import { CommandError } from '../command-error.js';
+import { withoutServerSecrets } from '../system/child-secrets.js';
+import { CommandError } from '../core/command-error.js';
 import { environmentWithDisplay } from '../desktop/environment.js';
-import { LIMITS } from '../limits.js';
-import { newTreeMarker, TREE_MARKER_ENV } from '../process-tree.js';
+import { LIMITS } from '../core/limits.js';
+import { newTreeMarker, TREE_MARKER_ENV } from '../system/process-tree.js';
 import { PtySession } from './pty-session.js';
 
 /** The numbers that bound terminals; defaults from LIMITS, tests shorten them. */

@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Authenticator } from '../auth/authenticator.js';
-import { LIMITS } from '../limits.js';
+import { LIMITS } from '../core/limits.js';
 import { cells } from './pty-routes.js';
 import type { PtySessions } from './pty-sessions.js';
 import type { PreAuthSlots } from './pre-auth-slots.js';

@@ -4,10 +4,10 @@ import type { Logger } from 'pino';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { AUTH_MESSAGES } from '@cua/computer-protocol';
 import type { Authenticator } from '../auth/authenticator.js';
-import type { Dispatcher } from '../dispatcher.js';
-import { LIMITS } from '../limits.js';
-import type { MemoryBudget } from '../memory-budget.js';
-import { Session } from '../session.js';
+import type { Dispatcher } from '../core/dispatcher.js';
+import { LIMITS } from '../core/limits.js';
+import type { MemoryBudget } from '../core/memory-budget.js';
+import { Session } from '../core/session.js';
 import type { PreAuthSlot, PreAuthSlots } from './pre-auth-slots.js';
 
 export interface WebSocketTransportOptions {

@@ -2,8 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { Variant } from '@jellybrick/dbus-next';
-import { CommandError, unsupported } from '../../command-error.js';
-import { findOnPath } from '../../find-on-path.js';
+import { CommandError, unsupported } from '../../core/command-error.js';
+import { findOnPath } from '../../system/find-on-path.js';
 import { DBusConnection, dbusErrorName } from './dbus-connection.js';
 import { startPrivateSessionBus } from './private-session-bus.js';
 

@@ -1,5 +1,5 @@
 import type { CommandResult, ResolvedParams } from '@cua/computer-protocol';
-import { CommandError, unsupported } from '../../command-error.js';
+import { CommandError, unsupported } from '../../core/command-error.js';
 import type { Desktop } from '../desktop.js';
 import type { AccessibilityBus } from './accessibility-bus.js';
 import type * as EngineModule from './engine.js';

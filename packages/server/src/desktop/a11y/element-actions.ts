@@ -1,5 +1,5 @@
 import { normalizeKey, type CommandResult, type NormalizedKey } from '@cua/computer-protocol';
-import { CommandError } from '../../command-error.js';
+import { CommandError } from '../../core/command-error.js';
 import type { Desktop } from '../desktop.js';
 import { ATSPI_INTERFACES, type AtspiClient, type NodeRef } from './atspi-client.js';
 import { stateNames } from './atspi-enums.js';

@@ -1,5 +1,5 @@
 import type { AccessibilityNode, AccessibleElement } from '@cua/computer-protocol';
-import { CommandError } from '../../command-error.js';
+import { CommandError } from '../../core/command-error.js';
 
 export interface ElementQuery {
   role?: string | undefined;

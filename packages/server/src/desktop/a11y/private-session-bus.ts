@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { unsupported } from '../../command-error.js';
-import { findOnPath } from '../../find-on-path.js';
+import { unsupported } from '../../core/command-error.js';
+import { findOnPath } from '../../system/find-on-path.js';
 
 const START_TIMEOUT_MS = 5000;
 

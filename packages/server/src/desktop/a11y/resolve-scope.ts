@@ -1,5 +1,5 @@
 import type { AccessibilityScope } from '@cua/computer-protocol';
-import { CommandError } from '../../command-error.js';
+import { CommandError } from '../../core/command-error.js';
 import type { Desktop, WindowGeometry, WindowIdInput } from '../desktop.js';
 import { REGISTRY_ROOT, type AtspiClient, type Extents, type NodeRef } from './atspi-client.js';
 import { stateNames } from './atspi-enums.js';

@@ -1,4 +1,4 @@
-import { CommandError } from '../../command-error.js';
+import { CommandError } from '../../core/command-error.js';
 import type { Desktop, EncodedImage, ImageFormat } from '../desktop.js';
 
 export interface FrameStreamOptions {

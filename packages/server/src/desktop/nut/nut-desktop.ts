@@ -1,6 +1,6 @@
 import type { NormalizedKey } from '@cua/computer-protocol';
 import type { Logger } from 'pino';
-import { CommandError } from '../../command-error.js';
+import { CommandError } from '../../core/command-error.js';
 import type {
   CursorImage,
   DamageEvent,

@@ -1,5 +1,5 @@
 import type { NamedKey, NormalizedKey } from '@cua/computer-protocol';
-import { CommandError } from '../../command-error.js';
+import { CommandError } from '../../core/command-error.js';
 
 /** Our key names as nut-js `Key` enum members (the worker looks them up by name). */
 const NAMED: Record<NamedKey, string> = {

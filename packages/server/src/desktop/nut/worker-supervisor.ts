@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
-import { CommandError } from '../../command-error.js';
+import { CommandError } from '../../core/command-error.js';
 import { displayReachable, noDisplayError } from '../display.js';
 import { environmentWithDisplay } from '../environment.js';
 import type { WorkerMethod, WorkerMethods, WorkerReady, WorkerReply } from './worker-protocol.js';

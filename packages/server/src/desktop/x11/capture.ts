@@ -1,4 +1,4 @@
-import { CommandError } from '../../command-error.js';
+import { CommandError } from '../../core/command-error.js';
 import type { Region } from '../desktop.js';
 import { FramePool } from '../media/frame-pool.js';
 import type { Frame } from '../media/encode-image.js';

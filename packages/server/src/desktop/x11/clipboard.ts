@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { CommandError } from '../../command-error.js';
+import { CommandError } from '../../core/command-error.js';
 import { displayReachable } from '../display.js';
 
 const TIMEOUT_MS = 3000;

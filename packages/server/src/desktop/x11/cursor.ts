@@ -1,4 +1,4 @@
-import { CommandError } from '../../command-error.js';
+import { CommandError } from '../../core/command-error.js';
 import type { CursorImage } from '../desktop.js';
 import type { X11Connection } from './x11-connection.js';
 import type { X11ImageClient } from './x11-extension-types.js';

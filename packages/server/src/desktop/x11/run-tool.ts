@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { CommandError } from '../../command-error.js';
+import { CommandError } from '../../core/command-error.js';
 
 /** One tool call; a wedged tool must not hold a command for the full command timeout. */
 export const DEFAULT_TOOL_TIMEOUT_MS = 5000;

@@ -1,4 +1,4 @@
-import { CommandError } from '../../command-error.js';
+import { CommandError } from '../../core/command-error.js';
 import type { Monitor } from '../desktop.js';
 import type { X11Connection } from './x11-connection.js';
 import type {

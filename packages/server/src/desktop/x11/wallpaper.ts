@@ -1,9 +1,9 @@
 import { stat } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
-import { CommandError, unsupported } from '../../command-error.js';
-import { detectDesktopEnvironment } from '../../desktop-environment.js';
-import { findOnPath } from '../../find-on-path.js';
-import { fileError } from '../../fs-error.js';
+import { CommandError, unsupported } from '../../core/command-error.js';
+import { detectDesktopEnvironment } from '../desktop-environment.js';
+import { findOnPath } from '../../system/find-on-path.js';
+import { fileError } from '../../files/fs-error.js';
 import { runTool } from './run-tool.js';
 
 /** Decoding and scaling a large photo for the root window takes a while. */

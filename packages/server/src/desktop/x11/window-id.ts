@@ -1,4 +1,4 @@
-import { CommandError } from '../../command-error.js';
+import { CommandError } from '../../core/command-error.js';
 
 /**
  * An X11 window id from the wire: a number, or a string in decimal or `0x` hex (upstream compares

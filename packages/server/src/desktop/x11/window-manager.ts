@@ -1,4 +1,4 @@
-import { CommandError } from '../../command-error.js';
+import { CommandError } from '../../core/command-error.js';
 import { decodeUtf8, propertyValues, readProperty, readText } from './properties.js';
 import type { X11Connection } from './x11-connection.js';
 

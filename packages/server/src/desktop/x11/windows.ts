@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
-import { CommandError } from '../../command-error.js';
+import { CommandError } from '../../core/command-error.js';
 import type { DesktopWindows, WindowGeometry, WindowIdInput } from '../desktop.js';
 import { atoms } from './atoms.js';
 import { SOURCE_PAGER, sendToWindowManager } from './client-message.js';

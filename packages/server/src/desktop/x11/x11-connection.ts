@@ -1,6 +1,6 @@
 // @ts-expect-error -- `x11` ships no types; x11-types.ts declares the part used here.
 import x11Untyped from 'x11';
-import { CommandError } from '../../command-error.js';
+import { CommandError } from '../../core/command-error.js';
 import type {
   X11Callback,
   X11Client,

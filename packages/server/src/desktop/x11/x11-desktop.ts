@@ -1,5 +1,5 @@
 import type { NormalizedKey } from '@cua/computer-protocol';
-import { CommandError } from '../../command-error.js';
+import { CommandError } from '../../core/command-error.js';
 import type {
   CursorImage,
   DamageEvent,

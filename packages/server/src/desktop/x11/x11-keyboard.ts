@@ -1,5 +1,5 @@
 import type { NormalizedKey } from '@cua/computer-protocol';
-import { CommandError } from '../../command-error.js';
+import { CommandError } from '../../core/command-error.js';
 import { KEYSYM, keysymForChar, keysymForNamedKey } from './keysyms.js';
 import { X11Connection, type X11ConnectionOptions } from './x11-connection.js';
 

@@ -1,5 +1,5 @@
 import { constants, type Stats } from 'node:fs';
-import { CommandError } from './command-error.js';
+import { CommandError } from '../core/command-error.js';
 
 /**
  * Flags for opening a client's path. O_NONBLOCK: opening a FIFO must not wait for its other end

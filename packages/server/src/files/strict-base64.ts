@@ -1,4 +1,4 @@
-import { CommandError } from './command-error.js';
+import { CommandError } from '../core/command-error.js';
 
 const OUTSIDE_ALPHABET = /[^A-Za-z0-9+/=]/;
 const PADDING_AT_END = /^[^=]*={0,2}$/;

@@ -1,6 +1,6 @@
 import { open, type FileHandle } from 'node:fs/promises';
-import { CommandError } from './command-error.js';
-import { describeBytes } from './limits.js';
+import { CommandError } from '../core/command-error.js';
+import { describeBytes } from '../core/limits.js';
 import { OPEN_READ_FLAGS, refuseStreamFile } from './special-file.js';
 
 /** Reads are issued in pieces of at most this, with a look at the abort signal between them. */

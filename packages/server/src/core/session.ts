@@ -13,7 +13,7 @@ import {
   type Dispatcher,
   type ReplyBody,
 } from './dispatcher.js';
-import type { HandlerEvent, SessionState } from './handlers/types.js';
+import type { HandlerEvent, SessionState } from '../handlers/types.js';
 import { LIMITS } from './limits.js';
 import { MemoryBudget } from './memory-budget.js';
 import { encodeReply, refuseTooLarge } from './reply-encoding.js';

@@ -1,4 +1,4 @@
-import { CommandError } from './command-error.js';
+import { CommandError } from '../core/command-error.js';
 
 /** The C library's wording (as upstream's OSError texts) for errors clients meet in practice. */
 const DESCRIPTIONS: Record<string, string> = {

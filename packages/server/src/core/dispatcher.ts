@@ -17,10 +17,10 @@ import type {
   NestedCommands,
   ServerServices,
   SessionState,
-} from './handlers/types.js';
+} from '../handlers/types.js';
 import { InputControl, type TakeoverMode } from './input-control.js';
 import { InputQueue } from './input-queue.js';
-import { Tracing } from './trace/tracing.js';
+import { Tracing } from '../trace/tracing.js';
 
 /** The trace's own commands and the frame stream are not actions of the run being traced. */
 const UNTRACED = new Set<CommandName>([

@@ -1,5 +1,5 @@
 import { CommandError } from './command-error.js';
-import type { SessionState } from './handlers/types.js';
+import type { SessionState } from '../handlers/types.js';
 
 export type TakeoverMode = 'reject' | 'wait';
 

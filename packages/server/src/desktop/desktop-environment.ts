@@ -1,4 +1,4 @@
-import { CommandError } from './command-error.js';
+import { CommandError } from '../core/command-error.js';
 
 /**
  * Which desktop environment this is, in upstream's vocabulary (`get_desktop_environment`), also
