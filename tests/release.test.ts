@@ -1,5 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,8 +23,31 @@ function run(command: string, args: string[], cwd: string) {
 }
 
 describe('docs and release flow', () => {
-  it('the README command table is generated from the current registry', () => {
-    expect(run('node', ['scripts/commands-table.mjs', '--check'], ROOT)).toContain('current');
+  it('the generated tables of README.md and docs/protocol.md match the current registry', () => {
+    expect(run('node', ['scripts/commands-table.mjs', '--check'], ROOT)).toContain(
+      'current in README.md, docs/protocol.md',
+    );
+  });
+
+  it('a stale table in docs/protocol.md fails that check', () => {
+    const copy = mkdtempSync(join(tmpdir(), 'cua-docs-'));
+    try {
+      mkdirSync(join(copy, 'docs'));
+      copyFileSync(join(ROOT, 'README.md'), join(copy, 'README.md'));
+      const doc = readFileSync(join(ROOT, 'docs/protocol.md'), 'utf8');
+      // A code whose status changed in the registry but not in the doc.
+      const stale = doc.replace('| `timeout` | 504 |', '| `timeout` | 500 |');
+      expect(stale).not.toBe(doc);
+      writeFileSync(join(copy, 'docs/protocol.md'), stale);
+      const result = spawnSync('node', ['scripts/commands-table.mjs', '--check', '--root', copy], {
+        cwd: ROOT,
+        encoding: 'utf8',
+      });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain('stale in docs/protocol.md');
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
   });
 
   it('changeset version bumps the three packages together and writes changelogs (dry run in a copy)', () => {
