@@ -1,8 +1,9 @@
 import {
   ALIAS_NAMES,
   COMMAND_NAMES,
+  isAuthenticateRequest,
   parseParams,
-  RequestIdSchema,
+  parseRequestFrame,
   resolveCommandName,
   type CommandName,
   type ErrorCode,
@@ -27,13 +28,9 @@ export interface Expectation {
     | { kind: 'authenticate' };
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /**
- * The oracle: the envelope rules of protocol-reference §1.2 plus the id extension, and the
- * protocol's own `parseParams`. A frame whose params do not parse must never reach a handler.
+ * The oracle: the protocol's own envelope parser (the server must not word or order refusals
+ * otherwise), and its `parseParams`. A frame whose params do not parse must never reach a handler.
  */
 export function expectWs(frame: Frame): Expectation {
   const failure = (code: ErrorCode, idKey?: string): Expectation => ({
@@ -41,26 +38,14 @@ export function expectWs(frame: Frame): Expectation {
     outcome: { kind: 'failure', code },
   });
   if (frame.binary) return failure('invalid_request');
-  let value: unknown;
-  try {
-    value = JSON.parse(frame.text!);
-  } catch {
-    return failure('invalid_json');
-  }
-  if (!isPlainObject(value)) return failure('invalid_request');
-  let idKey: string | undefined;
-  if (value.id !== undefined && value.id !== null) {
-    // An id that is not a valid one is never echoed: the reply comes in order, without id.
-    if (!RequestIdSchema.safeParse(value.id).success) return failure('invalid_request');
-    idKey = JSON.stringify(value.id);
-  }
-  const { command, params } = value;
-  if (typeof command !== 'string' || command.length === 0) return failure('invalid_request', idKey);
-  if (params !== undefined && !isPlainObject(params)) return failure('invalid_request', idKey);
-  if (command === 'authenticate') return { idKey, outcome: { kind: 'authenticate' } };
-  const name = resolveCommandName(command);
+  const request = parseRequestFrame(frame.text!);
+  // An id that is not a valid one is never echoed: the reply comes in order, without id.
+  const idKey = request.id === undefined ? undefined : JSON.stringify(request.id);
+  if (!request.ok) return failure(request.code, idKey);
+  if (isAuthenticateRequest(request)) return { idKey, outcome: { kind: 'authenticate' } };
+  const name = resolveCommandName(request.command);
   if (name === undefined) return failure('unknown_command', idKey);
-  const parsed = parseParams(name, params);
+  const parsed = parseParams(name, request.params);
   if (!parsed.ok) return failure('invalid_params', idKey);
   return { idKey, outcome: { kind: 'run', name, fingerprint: fingerprint(parsed.params) } };
 }
