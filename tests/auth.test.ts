@@ -58,7 +58,7 @@ async function firstFrame(url: string, frame: unknown) {
 
 const auth = (params: unknown) => ({ command: 'authenticate', params });
 
-describe('/ws handshake (reference §2.3)', () => {
+describe('/ws handshake (docs/protocol.md, Authentication)', () => {
   it.each([
     ['not JSON', '{nope', 'Authentication failed'],
     ['not an object', '[1]', 'Authentication failed'],
@@ -197,7 +197,7 @@ describe('/ws handshake (reference §2.3)', () => {
   });
 });
 
-describe('HTTP auth (reference §2.4)', () => {
+describe('HTTP auth (docs/protocol.md, Authentication)', () => {
   const post = (body: unknown, headers: Record<string, string> = {}) =>
     fetch(`${server.httpUrl}/cmd`, {
       method: 'POST',
@@ -244,7 +244,7 @@ describe('HTTP auth (reference §2.4)', () => {
 });
 
 describe('throttling of failed attempts', () => {
-  it('delays failures after a few, and never refuses the right key (reference §2.3 strings)', async () => {
+  it('delays failures after a few, and never refuses the right key (upstream strings)', async () => {
     const limited = await startServer({
       auth: { mode: 'keys', apiKeys: ['right'], maxFailures: 3, failureWindowMs: 60_000 },
     });
@@ -310,7 +310,7 @@ describe('local keys', () => {
   });
 });
 
-describe('the UNAVAILABLE_WITHOUT_CONTAINER_NAME gate (reference §1.6)', () => {
+describe('UNAVAILABLE_WITHOUT_CONTAINER_NAME (docs/protocol.md, Availability gate)', () => {
   const detail = 'Service unavailable: CONTAINER_NAME is required but not configured';
 
   it.each([

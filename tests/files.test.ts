@@ -54,7 +54,7 @@ async function postCmd(command: string, params: Record<string, unknown>) {
 
 const inDir = (...names: string[]) => path.join(dir, ...names);
 
-describe('text and bytes (reference §3.4)', () => {
+describe('text and bytes (docs/protocol.md, Commands)', () => {
   it('write_text writes exactly the UTF-8 bytes of the text', async () => {
     const text = 'héllo ✓ 𝄞 世界\nline two\r\nno newline at end';
     expect(await call('write_text', { path: inDir('t.txt'), content: text })).toEqual({

@@ -27,7 +27,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-describe('/ws malformed input (reference §1.2): a failure each, socket stays usable', () => {
+describe('/ws malformed input (docs/protocol.md, Malformed requests): one failure each, socket usable', () => {
   const cases: Array<[string, string | Buffer, string, RegExp]> = [
     ['not JSON', '{nope', 'invalid_json', /^Invalid JSON: /],
     ['JSON array', '[1,2]', 'invalid_request', /JSON object/],
@@ -144,7 +144,7 @@ describe('/ws malformed input (reference §1.2): a failure each, socket stays us
   });
 });
 
-describe('/ws ordering and request ids (architecture §4)', () => {
+describe('/ws ordering and request ids (docs/protocol.md, Request ids and reply order)', () => {
   it('without ids: one reply per request, strictly in order, even behind a slow command', async () => {
     const client = await RawClient.open(server.url);
     const frames = [
@@ -251,7 +251,7 @@ describe('/ws commands', () => {
     await client.close();
   });
 
-  it('answers authenticate with success when auth is off (reference §2.3)', async () => {
+  it('authenticate succeeds when auth is off (docs/protocol.md, Authentication)', async () => {
     const client = await RawClient.open(server.url);
     expect(
       await client.request({

@@ -58,7 +58,7 @@ function streamed(frames: Frame[], stream: 'stdout' | 'stderr'): string {
 // `\ooo` escapes: /bin/sh is dash on Debian, whose printf has no `\x`.
 const SPLIT_CHARACTER = "printf '\\344\\270'; sleep 0.1; printf '\\226'";
 
-describe('run_command stream extension (architecture §4)', () => {
+describe('run_command stream extension (docs/protocol.md, Interim frames)', () => {
   it('version announces stream, beside request-id', async () => {
     const { client } = await open();
     const reply = await client.request({ command: 'version' });

@@ -111,7 +111,7 @@ function treeCommand(file: string, before = ''): string {
   );
 }
 
-describe('run_command (reference §3.3)', () => {
+describe('run_command (docs/protocol.md, Commands)', () => {
   it('returns stdout, stderr and the exit code; a non-zero exit is still a success', async () => {
     const reply = await client.request({
       command: 'run_command',

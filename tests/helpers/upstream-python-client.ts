@@ -3,8 +3,8 @@ import WebSocket from 'ws';
 /**
  * What upstream's Python client (`cua-computer`) sends, call for call, for the routes it reaches
  * outside `/ws` and `/cmd`: `computer.pty` (`computer/pty.py`, `PtyInterface`) and
- * `interface.playwright_exec` (reference §4.1). aiohttp there; fetch and `ws` here, with the same
- * methods, paths, bodies, headers and query strings, and the same handling of the replies.
+ * `interface.playwright_exec`. aiohttp there; fetch and `ws` here, with the same methods, paths,
+ * bodies, headers and query strings, and the same handling of the replies.
  */
 
 export interface UpstreamCredentials {

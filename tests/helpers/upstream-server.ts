@@ -27,7 +27,7 @@ export interface UpstreamServer {
   close(): Promise<void>;
 }
 
-/** Upstream's reply shapes (reference §3) for the commands these tests use. */
+/** Upstream's reply shapes (docs/protocol.md, Upstream servers) for the commands used here. */
 function defaultHandlers(files: Map<string, Uint8Array>): Record<string, UpstreamHandler> {
   const file = (params: Record<string, unknown>) => files.get(String(params.path));
   return {
@@ -40,7 +40,7 @@ function defaultHandlers(files: Map<string, Uint8Array>): Record<string, Upstrea
     run_command: async (params) => {
       if (typeof params.timeout === 'number') {
         await new Promise((resolve) => setTimeout(resolve, (params.timeout as number) * 1000));
-        // Upstream's timeout reply has no `error` (reference §3.3).
+        // Upstream's timeout reply has no `error` (docs/protocol.md, Upstream servers).
         return {
           success: false,
           stdout: '',

@@ -16,7 +16,7 @@ import {
   upstreamParamList,
 } from './index.js';
 
-// Reference §3.1 (native backends, in registry order), plus the four commands of §7.
+// Upstream's registry on its native backends, in its order; then what we add beside it.
 const UPSTREAM_REGISTRY = [
   'version',
   'diorama_cmd',

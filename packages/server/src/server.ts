@@ -86,7 +86,7 @@ export interface ComputerServerOptions {
    * (a load has passed): the CLI runs a full garbage collection there, so memory returns.
    */
   onLoadDrained?: () => void;
-  /** Environment read per request by the availability gate (reference §1.6). */
+  /** Environment read per request by the availability gate (docs/protocol.md, Availability gate). */
   env?: NodeJS.ProcessEnv;
   /** Terminal (`/pty`) limits; defaults in LIMITS. */
   pty?: Partial<PtyLimits>;
@@ -271,7 +271,7 @@ export async function startComputerServer(
         status_code: unavailable,
       });
     }
-    // A page on another site must not drive this desktop (upstream lets any page in, §6 #6).
+    // A page on another site must not drive this desktop (upstream lets any page in).
     if (!originAllowed(req.headers, allowedOrigins)) return refuse('403 Forbidden');
     if (ptyPid !== undefined) return ptyWs.handleUpgrade(req, socket, head, ptyPid);
     ws.handleUpgrade(req, socket, head);

@@ -4,7 +4,7 @@ import type { Handler } from './types.js';
 
 export type AccessibilityHandlers = { [N in CommandsOfGroup<'accessibility'>]: Handler<N> };
 
-/** Upstream's tree and search (reference §3.12) and our element actions, over AT-SPI. */
+/** Upstream's tree and search and our element actions (docs/protocol.md, Commands), on AT-SPI. */
 export function accessibilityHandlers(accessibility: Accessibility): AccessibilityHandlers {
   return {
     get_accessibility_tree: (params, ctx) => accessibility.tree(params, ctx.signal),

@@ -11,7 +11,7 @@ export interface DesktopHandlerOptions {
   env: NodeJS.ProcessEnv;
 }
 
-/** The desktop commands (reference §3.11). */
+/** The desktop commands (docs/protocol.md, Commands). */
 export function desktopHandlers(desktop: Desktop, options: DesktopHandlerOptions): DesktopHandlers {
   return {
     get_desktop_environment: async (_params, ctx) => ({

@@ -19,7 +19,7 @@ const READ_TEXT_COST = 4;
 
 export type FilesHandlers = { [N in CommandsOfGroup<'files'>]: Handler<N> };
 
-/** The file commands (reference §3.4), on the server's own file system. */
+/** The file commands (docs/protocol.md, Commands), on the server's own file system. */
 export function filesHandlers(): FilesHandlers {
   return {
     file_exists: async ({ path: input }) => ({

@@ -32,8 +32,8 @@ export interface WindowsHandlerOptions {
 }
 
 /**
- * The window commands (reference §3.10), through the desktop's windows (X11: EWMH on the
- * desktop's X connection); `open` and `launch` start processes and work on any platform.
+ * The window commands (docs/protocol.md, Commands), through the desktop's windows (X11: EWMH
+ * on the desktop's X connection); `open` and `launch` start processes and work on any platform.
  */
 export function windowsHandlers(desktop: Desktop, options: WindowsHandlerOptions): WindowsHandlers {
   const { env } = options;

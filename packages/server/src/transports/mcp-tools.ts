@@ -13,9 +13,9 @@ import type { SessionState } from '../handlers/types.js';
 import { PACKAGE_VERSION } from '../package-info.js';
 
 /**
- * The names upstream's MCP server gives its tools (reference §1.5), for the commands they stand
- * for; every other command is `computer_<wire name>`. The arguments are always the command's
- * own params, as `GET /commands` describes them.
+ * The names upstream's MCP server gives its tools (docs/protocol.md, Other routes), for the
+ * commands they stand for; every other command is `computer_<wire name>`. The arguments are
+ * always the command's own params, as `GET /commands` describes them.
  */
 const UPSTREAM_TOOL_NAMES: Partial<Record<CommandName, string>> = {
   left_click: 'computer_click',

@@ -25,9 +25,9 @@ export function isPlaywrightCommand(name: string): name is PlaywrightCommand {
 }
 
 /**
- * Upstream's `/playwright_exec` commands (reference §1.5) on one page, with its params and reply
- * fields. Bad params throw `invalid_params`; what the browser refuses (a page that does not
- * load) throws `command_failed` with the browser's message.
+ * Upstream's `/playwright_exec` commands (docs/protocol.md, Other routes) on one page, with its
+ * params and reply fields. Bad params throw `invalid_params`; what the browser refuses (a page
+ * that does not load) throws `command_failed` with the browser's message.
  */
 export async function runPlaywrightCommand(
   page: Page,

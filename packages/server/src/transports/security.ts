@@ -6,8 +6,9 @@ export const UNAVAILABLE_DETAIL =
   'Service unavailable: CONTAINER_NAME is required but not configured';
 
 /**
- * Upstream's `UNAVAILABLE_WITHOUT_CONTAINER_NAME` gate (reference §1.6), read per request so a
- * deployment can flip it without a restart. Returns the HTTP status to refuse with, or undefined.
+ * Upstream's `UNAVAILABLE_WITHOUT_CONTAINER_NAME` gate (docs/protocol.md, Availability gate),
+ * read per request so a deployment can flip it without a restart. Returns the HTTP status to
+ * refuse with, or undefined.
  */
 export function unavailableStatus(env: NodeJS.ProcessEnv): number | undefined {
   const flag = (env.UNAVAILABLE_WITHOUT_CONTAINER_NAME ?? '').trim().toLowerCase();

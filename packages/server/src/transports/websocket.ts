@@ -93,7 +93,7 @@ export class WebSocketTransport {
     this.wss.close();
   }
 
-  /** Accepts, sends one failure frame and closes: the §1.6 gate's way of refusing a socket. */
+  /** Accepts, sends one failure frame and closes: the availability gate's way to refuse a socket. */
   refuse(req: IncomingMessage, socket: Duplex, head: Buffer, body: object): void {
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       ws.send(JSON.stringify(body));
