@@ -5,7 +5,7 @@ import { Computer, type ComputerOptions, type OutputChunk } from '@cua/computer-
 import type { RunningServer } from '@cua/computer-server';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { handlersWith, startServer } from './helpers/server.js';
-import { startUpstreamServer } from './helpers/upstream-server.js';
+import { startWsReplay } from './helpers/upstream-replay.js';
 
 const COMMAND = "printf 'a'; sleep 0.3; printf 'b' >&2; sleep 0.3; printf 'c'";
 
@@ -123,15 +123,22 @@ describe('runCommand onOutput', () => {
   });
 
   it('against an upstream server, gets the whole output once and never sends stream', async () => {
-    const upstream = await startUpstreamServer();
+    // Upstream's real reply (tests/fixtures/upstream-recordings): the frame must be exactly the
+    // recorded one, so a `stream` param would find no recording.
+    const upstream = await startWsReplay(['version.no-params-key', 'run_command']);
     cleanups.push(() => upstream.close());
     const computer = computerFor(upstream.url);
     const chunks: OutputChunk[] = [];
-    const output = await computer.runCommand('ls', { onOutput: (chunk) => chunks.push(chunk) });
-    expect(chunks).toEqual([{ stream: 'stdout', data: 'ran ls\n' }]);
-    expect(output).toEqual({ stdout: 'ran ls\n', stderr: '', returnCode: 3 });
-    const sent = upstream.frames.find((frame) => frame.command === 'run_command');
-    expect(sent).toEqual({ command: 'run_command', params: { command: 'ls' } });
+    const output = await computer.runCommand('echo hi; echo err >&2; exit 3', {
+      onOutput: (chunk) => chunks.push(chunk),
+    });
+    expect(chunks).toEqual([
+      { stream: 'stdout', data: 'hi\n' },
+      { stream: 'stderr', data: 'err\n' },
+    ]);
+    expect(output).toEqual({ stdout: 'hi\n', stderr: 'err\n', returnCode: 3 });
+    expect(upstream.unmatched).toEqual([]);
+    expect(upstream.answered).toEqual(['version.no-params-key', 'run_command']);
   });
 
   it('calls nothing for a command without output', async () => {
