@@ -2,7 +2,13 @@ import type { z } from 'zod';
 import { commands, type CommandName, type ResolvedParams } from './commands/index.js';
 
 export type ParseParamsResult<N extends CommandName> =
-  { ok: true; params: ResolvedParams<N> } | { ok: false; error: string };
+  | { ok: true; params: ResolvedParams<N> }
+  | {
+      ok: false;
+      error: string;
+      /** `error` without the command's name in front, for a message that names it otherwise. */
+      issues: string;
+    };
 
 /**
  * The Python client sends `null` for every param it leaves unset; upstream treats that as absent.
@@ -22,15 +28,20 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   return value;
 }
 
-/** One readable line naming each bad param, e.g. `Invalid params for move_cursor: y: required`. */
-export function formatIssues(name: string, error: z.ZodError, input: unknown): string {
+/** One readable line naming each bad param, e.g. `y: required; x: expected number`. */
+function describeIssues(error: z.ZodError, input: unknown): string {
   const parts = error.issues.map((issue) => {
     const path = issue.path.map(String).join('.');
     const missing = issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined;
     const message = missing ? 'required' : issue.message;
     return path ? `${path}: ${message}` : message;
   });
-  return `Invalid params for ${name}: ${parts.join('; ')}`;
+  return parts.join('; ');
+}
+
+/** E.g. `Invalid params for move_cursor: y: required`. */
+export function formatIssues(name: string, error: z.ZodError, input: unknown): string {
+  return `Invalid params for ${name}: ${describeIssues(error, input)}`;
 }
 
 /**
@@ -45,5 +56,6 @@ export function parseParams<N extends CommandName>(
   const input = dropNulls(raw ?? {});
   const result = schema.safeParse(input);
   if (result.success) return { ok: true, params: result.data };
-  return { ok: false, error: formatIssues(name, result.error, input) };
+  const issues = describeIssues(result.error, input);
+  return { ok: false, error: `Invalid params for ${name}: ${issues}`, issues };
 }

@@ -90,15 +90,6 @@ export class Dispatcher {
     };
   }
 
-  /** Resolves a name to the command it means, or a failure reply for an unknown one. */
-  resolve(command: string): { ok: true; name: CommandName } | { ok: false; reply: FailureBody } {
-    const name = resolveCommandName(command);
-    if (name === undefined) {
-      return { ok: false, reply: failure('unknown_command', unknownCommandMessage(command)) };
-    }
-    return { ok: true, name };
-  }
-
   /** Never throws: every outcome is a reply body. */
   async dispatch(input: DispatchInput, ctx: DispatchContext): Promise<ReplyBody> {
     const prepared = this.prepare(input.command, input.params);
@@ -123,12 +114,16 @@ export class Dispatcher {
     params: Record<string, unknown> | undefined,
   ):
     | { ok: true; name: CommandName; run: (ctx: HandlerContext) => Promise<unknown> }
-    | { ok: false; reply: FailureBody } {
-    const resolved = this.resolve(command);
-    if (!resolved.ok) return resolved;
-    const { name } = resolved;
+    | { ok: false; reply: FailureBody; reason: string } {
+    const name = resolveCommandName(command);
+    if (name === undefined) {
+      const error = unknownCommandMessage(command);
+      return { ok: false, reply: failure('unknown_command', error), reason: error };
+    }
     const parsed = parseParams(name, params);
-    if (!parsed.ok) return { ok: false, reply: failure('invalid_params', parsed.error) };
+    if (!parsed.ok) {
+      return { ok: false, reply: failure('invalid_params', parsed.error), reason: parsed.issues };
+    }
     const handler = this.options.handlers[name] as Handler<CommandName>;
     // async: a handler that throws synchronously still yields a rejected promise.
     const run = async (handlerCtx: HandlerContext) => handler(parsed.params, handlerCtx);

@@ -2,6 +2,8 @@ import { setMaxListeners } from 'node:events';
 import {
   AUTH_MESSAGES,
   encodeBinaryReply,
+  isAuthenticateRequest,
+  parseRequestFrame,
   type BinaryField,
   type OutputEvent,
   type RequestId,
@@ -17,7 +19,6 @@ import type { HandlerEvent, SessionState } from '../handlers/types.js';
 import { LIMITS } from './limits.js';
 import { MemoryBudget } from './memory-budget.js';
 import { encodeReply, refuseTooLarge } from './reply-encoding.js';
-import { parseJson, parseRequest } from './request.js';
 
 export interface SessionOptions {
   dispatcher: Dispatcher;
@@ -87,15 +88,14 @@ export class Session {
   handleText(text: string, frameBytes = Buffer.byteLength(text)): void {
     const cost = 2 * frameBytes + LIMITS.requestOverheadBytes;
     this.admit(cost);
-    const json = parseJson(text);
-    if (!json.ok) return this.answerInOrder(cost, async () => failure('invalid_json', json.error));
-    const request = parseRequest(json.value);
-    if (!request.ok) {
-      const reply = failure(request.code, request.error);
-      if (request.id !== undefined) return this.answerNow(cost, request.id, async () => reply);
-      return this.answerInOrder(cost, async () => reply);
-    }
+    const request = parseRequestFrame(text);
+    if (!request.ok) return this.answer(cost, request.id, failure(request.code, request.error));
     const { id } = request;
+    // Auth is off (or already done) by the time a frame reaches here; upstream clients that
+    // send `authenticate` anyway are told it worked, so they go on (docs/protocol.md, Authentication).
+    if (isAuthenticateRequest(request)) {
+      return this.answer(cost, id, { success: true, message: AUTH_MESSAGES.success });
+    }
     const attachments: Attachments | undefined = request.binary ? [] : undefined;
     const attach =
       attachments &&
@@ -133,7 +133,9 @@ export class Session {
   handleBinary(frameBytes = 0): void {
     const cost = frameBytes + LIMITS.requestOverheadBytes;
     this.admit(cost);
-    this.answerInOrder(cost, async () =>
+    this.answer(
+      cost,
+      undefined,
       failure(
         'invalid_request',
         'Binary frames are not supported: send each request as a JSON text frame',
@@ -155,10 +157,6 @@ export class Session {
   /** Resolves once every request received so far has been answered. */
   async drain(): Promise<void> {
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
-  }
-
-  get inFlight(): number {
-    return this.pending.size;
   }
 
   /** Whether reading is paused (by the budgets), and how the client is keeping up. */
@@ -204,11 +202,6 @@ export class Session {
     events: Pick<DispatchContext, 'emit' | 'emitImage'>,
     attachBytes?: (field: BinaryField, bytes: Uint8Array) => void,
   ): Promise<ReplyBody> {
-    // Auth is off (or already done) by the time a frame reaches here; upstream clients that
-    // send `authenticate` anyway are told it worked, so they go on (reference §2.3).
-    if (command === 'authenticate') {
-      return Promise.resolve({ success: true, message: AUTH_MESSAGES.success });
-    }
     return this.options.dispatcher.dispatch(
       { command, params },
       {
@@ -219,6 +212,12 @@ export class Session {
         attachBytes,
       },
     );
+  }
+
+  /** A reply known without running anything, in its turn (no id) or at once (an id). */
+  private answer(cost: number, id: RequestId | undefined, reply: ReplyBody): void {
+    if (id !== undefined) this.answerNow(cost, id, async () => reply);
+    else this.answerInOrder(cost, async () => reply);
   }
 
   private answerInOrder(

@@ -24,10 +24,9 @@ export function batchHandlers(desktop: Desktop): { batch: Handler<'batch'> } {
         }
         const step = nested.prepare(command, params);
         if (!step.ok) {
-          const why = step.reply.error.replace(/^Invalid params for \w+: /, '');
           throw new CommandError(
             'invalid_params',
-            `Invalid params for batch: actions.${index} (${command}): ${why}`,
+            `Invalid params for batch: actions.${index} (${command}): ${step.reason}`,
           );
         }
         return step;

@@ -71,7 +71,12 @@ export type NestedReply = { success: boolean } & Record<string, unknown>;
 
 export type PreparedCommand =
   | { ok: true; name: CommandName; run: () => Promise<NestedReply> }
-  | { ok: false; reply: NestedReply & { error: string } };
+  | {
+      ok: false;
+      reply: NestedReply & { error: string };
+      /** Why, without naming the command as `error` does: for a message that names it otherwise. */
+      reason: string;
+    };
 
 export interface NestedCommands {
   /** Name and params checked as a request's would be; `run` never throws. */

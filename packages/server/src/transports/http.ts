@@ -1,6 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setMaxListeners } from 'node:events';
-import { describeCommands, type ErrorCode } from '@cua/computer-protocol';
+import {
+  describeCommands,
+  httpStatusOf,
+  parseRequestFrame,
+  type ErrorCode,
+  type RequestFrameFailure,
+} from '@cua/computer-protocol';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { Dispatcher, ReplyBody } from '../core/dispatcher.js';
 import { withId } from '../core/dispatcher.js';
@@ -8,7 +14,6 @@ import type { SessionState } from '../handlers/types.js';
 import { describeBytes } from '../core/limits.js';
 import type { MemoryBudget } from '../core/memory-budget.js';
 import { encodeReply } from '../core/reply-encoding.js';
-import { parseRequest } from '../core/request.js';
 import {
   hostAllowed,
   originAllowed,
@@ -48,15 +53,35 @@ export interface HttpRoute {
   ): Promise<void>;
 }
 
+/** A failure answered with `{detail, code}`; its status is the code's, from the protocol's table. */
 export class HttpError extends Error {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+
   constructor(
-    readonly status: number,
-    readonly detail: string,
     readonly code: ErrorCode,
-    readonly headers: Record<string, string> = {},
+    readonly detail: string,
+    options: {
+      /** Only where upstream answers otherwise than the table (say why at the call). */
+      status?: number;
+      headers?: Record<string, string>;
+    } = {},
   ) {
     super(detail);
+    this.status = options.status ?? httpStatusOf(code);
+    this.headers = options.headers ?? {};
   }
+}
+
+/** Upstream's (Starlette's) answer to a known route asked with another method. */
+export function methodNotAllowed(allowed: readonly string[]): HttpError {
+  return new HttpError('method_not_allowed', 'Method Not Allowed', {
+    headers: { allow: allowed.join(', ') },
+  });
+}
+
+export function notFound(detail = 'Not Found'): HttpError {
+  return new HttpError('not_found', detail);
 }
 
 const CORS_HEADERS = {
@@ -95,13 +120,15 @@ export class HttpTransport {
     const path = (req.url ?? '/').split('?')[0];
     try {
       if (!hostAllowed(req.headers.host, this.options.hostPolicy)) {
-        throw new HttpError(403, hostRefusal(req.headers.host), 'forbidden_origin');
+        throw new HttpError('forbidden_origin', hostRefusal(req.headers.host));
       }
       const unavailable = unavailableStatus(this.options.env);
-      if (unavailable !== undefined)
-        throw new HttpError(unavailable, UNAVAILABLE_DETAIL, 'service_unavailable');
+      if (unavailable !== undefined) {
+        // The deployment picks the status (docs/protocol.md, Availability gate), as upstream lets it.
+        throw new HttpError('service_unavailable', UNAVAILABLE_DETAIL, { status: unavailable });
+      }
       if (!originAllowed(req.headers, this.options.allowedOrigins)) {
-        throw new HttpError(403, 'Origin not allowed', 'forbidden_origin');
+        throw new HttpError('forbidden_origin', 'Origin not allowed');
       }
       if (req.headers.origin !== undefined) {
         // Only allow-listed origins get here; never a wildcard, never credentials.
@@ -121,7 +148,7 @@ export class HttpTransport {
         const ctx = { path: path ?? '/', authenticate: () => this.authenticate(req, res) };
         return await route.handle(req, res, ctx);
       }
-      throw new HttpError(404, 'Not Found', 'not_found');
+      throw notFound();
     } catch (err) {
       if (res.headersSent) {
         res.destroy();
@@ -132,12 +159,15 @@ export class HttpTransport {
         sendJson(res, err.status, { detail: err.detail, code: err.code });
         return;
       }
-      sendJson(res, 500, { detail: 'Internal Server Error', code: 'internal' });
+      sendJson(res, httpStatusOf('internal'), {
+        detail: 'Internal Server Error',
+        code: 'internal',
+      });
     }
   }
 
   private async onlyMethod(req: IncomingMessage, method: string, run: () => Promise<void> | void) {
-    if (req.method !== method) throw new HttpError(405, 'Method Not Allowed', 'invalid_request');
+    if (req.method !== method) throw methodNotAllowed([method]);
     await run();
   }
 
@@ -168,11 +198,10 @@ export class HttpTransport {
     const slot: PreAuthSlot | undefined = preAuth.acquire(address);
     if (slot === undefined) {
       throw new HttpError(
-        429,
-        'Too many requests are waiting for authentication; try again in 1s',
         'rate_limited',
+        'Too many requests are waiting for authentication; try again in 1s',
         // The body was never read: the connection cannot carry another request.
-        { 'retry-after': '1', connection: 'close' },
+        { headers: { 'retry-after': '1', connection: 'close' } },
       );
     }
     try {
@@ -186,7 +215,7 @@ export class HttpTransport {
         slot.park(() => res.destroy());
         await delay(outcome.delayMs);
       }
-      throw new HttpError(401, outcome.message, outcome.code, { connection: 'close' });
+      throw new HttpError(outcome.code, outcome.message, { headers: { connection: 'close' } });
     } finally {
       slot.release();
     }
@@ -226,30 +255,17 @@ export class HttpTransport {
               held += 2 * bytes;
             };
       const text = await readBody(req, this.options.maxPayloadBytes, counted);
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch (err) {
-        throw new HttpError(400, `Invalid JSON body: ${(err as Error).message}`, 'invalid_json');
-      }
-      const request = parseRequest(value);
-      if (!request.ok) {
-        const detail =
-          request.reason === 'no_command'
-            ? 'Command is required'
-            : request.reason === 'not_object'
-              ? `Invalid JSON body: ${request.error}`
-              : request.error;
-        throw new HttpError(400, detail, request.code);
-      }
-      const resolved = this.options.dispatcher.resolve(request.command);
-      if (!resolved.ok) throw new HttpError(400, String(resolved.reply.error), 'unknown_command');
-
+      const request = parseRequestFrame(text);
+      if (!request.ok) throw new HttpError(request.code, cmdRefusal(request));
       const session: SessionState = {};
       const reply: ReplyBody = await this.options.dispatcher.dispatch(
         { command: request.command, params: request.params },
         { signal: controller.signal, session, reserveMemory: hold },
       );
+      // The name is resolved before anything runs: upstream refuses it with 400, not in a reply.
+      if (reply.code === 'unknown_command') {
+        throw new HttpError('unknown_command', String(reply.error));
+      }
       const { text: json, bytes } = encodeReply(
         withId(reply, request.id),
         this.options.maxReplyBytes,
@@ -273,6 +289,20 @@ export class HttpTransport {
       this.running.delete(controller);
       if (held > 0) budget.release('held', held);
     }
+  }
+}
+
+/** `POST /cmd`'s wording of a refused body, upstream's where upstream has one (docs/protocol.md, POST /cmd). */
+function cmdRefusal(request: RequestFrameFailure): string {
+  switch (request.reason) {
+    case 'not_json':
+      return `Invalid JSON body: ${request.jsonError ?? request.error}`;
+    case 'not_object':
+      return `Invalid JSON body: ${request.error}`;
+    case 'no_command':
+      return 'Command is required';
+    default:
+      return request.error;
   }
 }
 
@@ -301,7 +331,7 @@ export function readBody(
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? 0);
     const tooLarge = () =>
-      new HttpError(413, `Request body larger than ${describeBytes(limit)}`, 'payload_too_large');
+      new HttpError('payload_too_large', `Request body larger than ${describeBytes(limit)}`);
     if (declared > limit) {
       reject(tooLarge());
       req.resume();

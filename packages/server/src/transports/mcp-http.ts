@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { httpStatusOf } from '@cua/computer-protocol';
 import type * as StreamableHttp from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { Dispatcher } from '../core/dispatcher.js';
-import { HttpError, readBody, type HttpRoute } from './http.js';
+import { methodNotAllowed, readBody, type HttpRoute } from './http.js';
 import type * as McpTools from './mcp-tools.js';
 
 // The MCP SDK loads on the first /mcp request: a server nobody asks for MCP never maps it
@@ -47,7 +48,7 @@ export class McpHttp implements HttpRoute {
       try {
         body = JSON.parse(text);
       } catch {
-        res.writeHead(400, { 'content-type': 'application/json' });
+        res.writeHead(httpStatusOf('invalid_json'), { 'content-type': 'application/json' });
         res.end(
           JSON.stringify({
             jsonrpc: '2.0',
@@ -58,7 +59,7 @@ export class McpHttp implements HttpRoute {
         return;
       }
     } else if (req.method !== 'GET' && req.method !== 'DELETE') {
-      throw new HttpError(405, 'Method Not Allowed', 'invalid_request');
+      throw methodNotAllowed(['GET', 'POST', 'DELETE']);
     }
     const [{ StreamableHTTPServerTransport }, { createMcpServer }] = await loadSdk();
     const server = createMcpServer(this.options.dispatcher);

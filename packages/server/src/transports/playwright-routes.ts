@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { httpStatusOf, type ErrorCode } from '@cua/computer-protocol';
 import { CommandError } from '../core/command-error.js';
 import { LIMITS } from '../core/limits.js';
-import { HttpError, readBody, type HttpRoute } from './http.js';
+import { HttpError, methodNotAllowed, readBody, type HttpRoute } from './http.js';
 import {
   isPlaywrightCommand,
   PLAYWRIGHT_COMMANDS,
@@ -38,7 +38,7 @@ export class PlaywrightRoutes implements HttpRoute {
     res: ServerResponse,
     ctx: { path: string; authenticate: () => Promise<void> },
   ): Promise<void> {
-    if (req.method !== 'POST') throw new HttpError(405, 'Method Not Allowed', 'invalid_request');
+    if (req.method !== 'POST') throw methodNotAllowed(['POST']);
     await ctx.authenticate();
     try {
       const body = await readJson(req);

@@ -1,9 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { httpStatusOf } from '@cua/computer-protocol';
 import { CommandError } from '../core/command-error.js';
 import { LIMITS } from '../core/limits.js';
 import { decodeStrictBase64 } from '../files/strict-base64.js';
-import { HttpError, readBody, type HttpRoute } from './http.js';
+import { HttpError, methodNotAllowed, notFound, readBody, type HttpRoute } from './http.js';
 import type { PtySession } from './pty-session.js';
 import type { PtyCreateRequest, PtySessions } from './pty-sessions.js';
 import { streamSession } from './pty-sse.js';
@@ -11,8 +10,8 @@ import { streamSession } from './pty-sse.js';
 const MAX_TERMINAL_CELLS = 1000;
 
 /**
- * Upstream's terminal routes (reference §1.5), with its shapes and statuses: `POST /pty`,
- * `GET`/`DELETE /pty/{pid}`, `POST /pty/{pid}/stdin`, `POST /pty/{pid}/resize` and
+ * Upstream's terminal routes (docs/protocol.md, Other routes), with its shapes and statuses:
+ * `POST /pty`, `GET`/`DELETE /pty/{pid}`, `POST /pty/{pid}/stdin`, `POST /pty/{pid}/resize` and
  * `GET /pty/{pid}/stream`. Every one is authenticated as `/cmd` is.
  */
 export class PtyRoutes implements HttpRoute {
@@ -28,7 +27,7 @@ export class PtyRoutes implements HttpRoute {
     ctx: { path: string; authenticate: () => Promise<void> },
   ): Promise<void> {
     const match = /^\/pty(?:\/(\d{1,10})(?:\/(stdin|resize|stream))?)?$/.exec(ctx.path);
-    if (!match) throw new HttpError(404, 'Not Found', 'not_found');
+    if (!match) throw notFound();
     const [, pidText, action] = match;
     const method = req.method ?? 'GET';
     const allowed =
@@ -39,19 +38,18 @@ export class PtyRoutes implements HttpRoute {
           : action === 'stream'
             ? ['GET']
             : ['POST'];
-    if (!allowed.includes(method))
-      throw new HttpError(405, 'Method Not Allowed', 'invalid_request');
+    if (!allowed.includes(method)) throw methodNotAllowed(allowed);
     await ctx.authenticate();
     try {
       if (pidText === undefined) return sendJson(res, 200, await this.create(req));
       const pid = Number(pidText);
       if (method === 'DELETE') {
         const killed = await this.sessions.delete(pid);
-        if (killed === undefined) throw notFound(pid);
+        if (killed === undefined) throw sessionNotFound(pid);
         return sendJson(res, 200, { killed });
       }
       const session = this.sessions.get(pid);
-      if (!session) throw notFound(pid);
+      if (!session) throw sessionNotFound(pid);
       session.touch();
       if (action === undefined) return sendJson(res, 200, session.info());
       if (action === 'stream') {
@@ -66,7 +64,7 @@ export class PtyRoutes implements HttpRoute {
       return sendJson(res, 200, resize(session, body));
     } catch (err) {
       if (err instanceof CommandError) {
-        throw new HttpError(httpStatusOf(err.code), err.message, err.code);
+        throw new HttpError(err.code, err.message);
       }
       throw err;
     }
@@ -106,8 +104,8 @@ function resize(session: PtySession, body: Record<string, unknown>): { ok: true 
   return { ok: true };
 }
 
-export function notFound(pid: number): HttpError {
-  return new HttpError(404, `PTY session ${pid} not found`, 'not_found');
+function sessionNotFound(pid: number): HttpError {
+  return notFound(`PTY session ${pid} not found`);
 }
 
 async function readObject(req: IncomingMessage): Promise<Record<string, unknown>> {
@@ -117,10 +115,10 @@ async function readObject(req: IncomingMessage): Promise<Record<string, unknown>
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new HttpError(400, `Invalid JSON body: ${(err as Error).message}`, 'invalid_json');
+    throw new HttpError('invalid_json', `Invalid JSON body: ${(err as Error).message}`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new HttpError(400, 'Invalid JSON body: expected an object', 'invalid_json');
+    throw new HttpError('invalid_json', 'Invalid JSON body: expected an object');
   }
   return value as Record<string, unknown>;
 }

@@ -18,6 +18,17 @@ export interface RunToolOptions {
   timeoutMs?: number;
 }
 
+/** A tool that ran and exited non-zero: callers may accept some exits as they know the tool. */
+export class ToolExitError extends CommandError {
+  constructor(
+    message: string,
+    readonly exitCode: string | number | null | undefined,
+    readonly stderr: string,
+  ) {
+    super('command_failed', message);
+  }
+}
+
 interface ExecFailure extends Error {
   code?: string | number | null;
   killed?: boolean;
@@ -92,5 +103,5 @@ function toolError(
     return new CommandError('display_unavailable', `Cannot connect to the X display ${display}`);
   }
   const detail = stderr.trim().split('\n')[0] || `exit code ${String(err.code)}`;
-  return new CommandError('command_failed', `${tool} ${args.join(' ')} failed: ${detail}`);
+  return new ToolExitError(`${tool} ${args.join(' ')} failed: ${detail}`, err.code, stderr);
 }

@@ -4,7 +4,7 @@ import { CommandError, unsupported } from '../../core/command-error.js';
 import { detectDesktopEnvironment } from '../desktop-environment.js';
 import { findOnPath } from '../../system/find-on-path.js';
 import { fileError } from '../../files/fs-error.js';
-import { runTool } from './run-tool.js';
+import { runTool, ToolExitError } from './run-tool.js';
 
 /** Decoding and scaling a large photo for the root window takes a while. */
 const WALLPAPER_TOOL_TIMEOUT_MS = 20_000;
@@ -157,7 +157,7 @@ async function setRootWindowImage(file: string, options: WallpaperOptions): Prom
 }
 
 function isSilentExitOne(err: unknown): boolean {
-  return err instanceof CommandError && /failed: exit code 1$/.test(err.message);
+  return err instanceof ToolExitError && err.exitCode === 1 && err.stderr.trim() === '';
 }
 
 async function isImageMagickDisplay(
