@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import type { NamedKey, NormalizedKey } from './keys.js';
-import { NAMED_KEYS, isModifierKey, normalizeKey, resolveHotkey, splitHotkey } from './keys.js';
+import { NAMED_KEYS, isModifierKey, normalizeKey, resolveHotkey } from './keys.js';
 
 const named = (name: NamedKey): NormalizedKey => ({ kind: 'named', name });
 const char = (c: string): NormalizedKey => ({ kind: 'char', char: c });
@@ -225,32 +225,6 @@ describe('isModifierKey', () => {
       expect(isModifierKey(name)).toBe(expected);
     },
   );
-});
-
-describe('splitHotkey', () => {
-  it.each([
-    ['ctrl+c', ['ctrl', 'c']],
-    ['Ctrl + Shift + T', ['Ctrl', 'Shift', 'T']],
-    ['enter', ['enter']],
-    ['+', ['+']],
-    [' + ', ['+']],
-    ['ctrl++', ['ctrl', '+']],
-    ['ctrl + +', ['ctrl', '+']],
-    ['ctrl+++shift', ['ctrl', '+', 'shift']],
-    ['+++', ['+', '+']],
-    ['ctrl+', ['ctrl', '']],
-    ['+c', ['', 'c']],
-    ['', ['']],
-  ])('%j -> %j', (input, expected) => {
-    expect(splitHotkey(input)).toEqual(expected);
-  });
-
-  it('takes an array as given, without splitting or trimming', () => {
-    const keys = ['ctrl+c', ' shift ', '+', ''] as const;
-    const out = splitHotkey(keys);
-    expect(out).toEqual(['ctrl+c', ' shift ', '+', '']);
-    expect(out).not.toBe(keys);
-  });
 });
 
 describe('resolveHotkey', () => {

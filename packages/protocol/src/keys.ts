@@ -6,6 +6,8 @@
  * and reduce it to one canonical vocabulary: the pynput `Key` member names.
  */
 
+import { splitHotkey } from './hotkey.js';
+
 export const NAMED_KEYS = [
   'alt',
   'alt_l',
@@ -222,29 +224,6 @@ export function normalizeKey(input: string): NormalizedKey | null {
 
 export function isModifierKey(name: NamedKey): boolean {
   return MODIFIERS.has(name);
-}
-
-/**
- * Splits a hotkey into individual key names. A string is split on `+`; a `+` that stands alone
- * between separators (or at either end) is the plus key itself, so `'ctrl++'` is ctrl and plus.
- * A blank slot that is not part of such a pair is kept as `''` so that resolution rejects it
- * instead of silently dropping a key the caller meant to send.
- */
-export function splitHotkey(keys: string | readonly string[]): string[] {
-  if (typeof keys !== 'string') return [...keys];
-  const parts = keys.split('+').map((part) => part.trim());
-  const out: string[] = [];
-  for (let i = 0; i < parts.length; i++) {
-    const part = parts[i] ?? '';
-    // Two adjacent blank slots are the two sides of a literal '+' key.
-    if (part === '' && i + 1 < parts.length && parts[i + 1] === '') {
-      out.push('+');
-      i++;
-    } else {
-      out.push(part);
-    }
-  }
-  return out;
 }
 
 /** Resolves every key of a hotkey, reporting the first unknown one exactly as it was split. */
