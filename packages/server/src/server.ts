@@ -12,14 +12,7 @@ import type { HandlerTable } from './handlers/types.js';
 import { LIMITS } from './core/limits.js';
 import { createLogger } from './logger.js';
 import { MemoryBudget } from './core/memory-budget.js';
-import {
-  hostAllowed,
-  hostPolicyFor,
-  normalizeOrigin,
-  originAllowed,
-  UNAVAILABLE_DETAIL,
-  unavailableStatus,
-} from './transports/security.js';
+import { hostPolicyFor, normalizeOrigin } from './transports/security.js';
 import { HttpTransport } from './transports/http.js';
 import { McpHttp } from './transports/mcp-http.js';
 import { DEFAULT_WEB_SEARCH_URL } from './transports/playwright-actions.js';
@@ -28,7 +21,8 @@ import { PlaywrightRoutes } from './transports/playwright-routes.js';
 import { PreAuthSlots } from './transports/pre-auth-slots.js';
 import { PtyRoutes } from './transports/pty-routes.js';
 import { ptyAvailable, PtySessions, type PtyLimits } from './transports/pty-sessions.js';
-import { PtyWebSocket, ptyWebSocketPid } from './transports/pty-websocket.js';
+import { PtyWebSocket } from './transports/pty-websocket.js';
+import { UpgradeRoutes } from './transports/upgrade-routes.js';
 import { WebSocketTransport } from './transports/websocket.js';
 
 export interface ComputerServerOptions {
@@ -255,27 +249,8 @@ export async function startComputerServer(
         http.handle(req, res),
       )
     : createHttpServer(timeouts, (req, res) => http.handle(req, res));
-  server.on('upgrade', (req, socket, head) => {
-    const path = (req.url ?? '/').split('?')[0];
-    const refuse = (status: string) =>
-      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-    // DNS rebinding: checked before anything else, on every route.
-    if (!hostAllowed(req.headers.host, hostPolicy)) return refuse('403 Forbidden');
-    const ptyPid = ptyWebSocketPid(path ?? '/');
-    if (path !== '/ws' && ptyPid === undefined) return refuse('404 Not Found');
-    const unavailable = unavailableStatus(env);
-    if (unavailable !== undefined) {
-      return ws.refuse(req, socket, head, {
-        success: false,
-        error: UNAVAILABLE_DETAIL,
-        status_code: unavailable,
-      });
-    }
-    // A page on another site must not drive this desktop (upstream lets any page in).
-    if (!originAllowed(req.headers, allowedOrigins)) return refuse('403 Forbidden');
-    if (ptyPid !== undefined) return ptyWs.handleUpgrade(req, socket, head, ptyPid);
-    ws.handleUpgrade(req, socket, head);
-  });
+  const upgrades = new UpgradeRoutes({ ws, pty: ptyWs, env, allowedOrigins, hostPolicy });
+  server.on('upgrade', (req, socket, head) => upgrades.handle(req, socket, head));
   server.on('clientError', (_err, socket) => socket.destroy());
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

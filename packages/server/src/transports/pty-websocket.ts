@@ -7,18 +7,13 @@ import { LIMITS } from '../core/limits.js';
 import { cells } from './pty-routes.js';
 import type { PtySessions } from './pty-sessions.js';
 import type { PreAuthSlots } from './pre-auth-slots.js';
+import { refuseUpgrade } from './upgrade-routes.js';
 
 export interface PtyWebSocketOptions {
   sessions: PtySessions;
   authenticator?: Authenticator | undefined;
   preAuth: PreAuthSlots;
   logger: Logger;
-}
-
-/** `/pty/{pid}/ws`; undefined for any other path. */
-export function ptyWebSocketPid(path: string): number | undefined {
-  const match = /^\/pty\/(\d{1,10})\/ws$/.exec(path);
-  return match ? Number(match[1]) : undefined;
 }
 
 /**
@@ -54,7 +49,7 @@ export class PtyWebSocket {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (!(await this.authenticated(req, socket, url))) return;
     const session = this.options.sessions.get(pid);
-    if (!session) return refuse(socket, '404 Not Found');
+    if (!session) return refuseUpgrade(socket, 'not_found');
     if (socket.destroyed) return;
     const replay = !/^(0|false|no)$/i.test(url.searchParams.get('scrollback') ?? '');
     this.wss.handleUpgrade(req, socket, head, (ws) => {
@@ -115,7 +110,7 @@ export class PtyWebSocket {
     const address = req.socket.remoteAddress ?? 'unknown';
     const slot = preAuth.acquire(address);
     if (slot === undefined) {
-      refuse(socket, '503 Service Unavailable', 'Retry-After: 1\r\n');
+      refuseUpgrade(socket, 'service_unavailable', { headers: { 'Retry-After': '1' } });
       return false;
     }
     try {
@@ -129,17 +124,13 @@ export class PtyWebSocket {
         slot.park(() => socket.destroy());
         await new Promise((resolve) => setTimeout(resolve, outcome.delayMs).unref());
       }
-      refuse(socket, '403 Forbidden');
+      // Upstream refuses bad terminal credentials with 403, not the table's 401.
+      refuseUpgrade(socket, outcome.code, { status: 403 });
       return false;
     } finally {
       slot.release();
     }
   }
-}
-
-function refuse(socket: Duplex, status: string, headers = ''): void {
-  if (socket.destroyed) return;
-  socket.end(`HTTP/1.1 ${status}\r\n${headers}Connection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 
 function rawToString(data: RawData): string {

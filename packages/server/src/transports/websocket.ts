@@ -9,6 +9,7 @@ import { LIMITS } from '../core/limits.js';
 import type { MemoryBudget } from '../core/memory-budget.js';
 import { Session } from '../core/session.js';
 import type { PreAuthSlot, PreAuthSlots } from './pre-auth-slots.js';
+import { refuseUpgrade } from './upgrade-routes.js';
 
 export interface WebSocketTransportOptions {
   dispatcher: Dispatcher;
@@ -55,10 +56,7 @@ export class WebSocketTransport {
       // Refused before the upgrade, so an unauthenticated flood costs no WebSocket state.
       const slot = this.options.preAuth.acquire(req.socket.remoteAddress ?? 'unknown');
       if (slot === undefined) {
-        socket.end(
-          'HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nConnection: close\r\n' +
-            'Content-Length: 0\r\n\r\n',
-        );
+        refuseUpgrade(socket, 'service_unavailable', { headers: { 'Retry-After': '1' } });
         return;
       }
       this.slots.set(req, slot);
@@ -66,10 +64,6 @@ export class WebSocketTransport {
       if (!limitPreAuthBytes(socket, head.length, () => slot.release())) return;
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => this.wss.emit('connection', ws, req));
-  }
-
-  get connectionCount(): number {
-    return this.sessions.size;
   }
 
   /**
