@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { AUTH_MODES, type AuthMode } from './auth/config.js';
 import { SERVER_SECRET_ENV_NAMES } from './system/child-secrets.js';
 import { parseKeysFile } from './auth/local-keys-verifier.js';
@@ -9,7 +9,8 @@ import { PACKAGE_VERSION } from './package-info.js';
 import { fixMallocMmapThreshold } from './system/native-memory.js';
 import { reclaimMemory } from './system/reclaim-memory.js';
 import { startVirtualDisplay, type VirtualDisplay } from './desktop/xvfb.js';
-import { DESKTOP_BACKENDS, defaultBackend, type DesktopBackend } from './desktop/create-desktop.js';
+import type { DesktopBackend } from './desktop/create-desktop.js';
+import { addDesktopOptions, port, seconds, size } from './cli-options.js';
 import { authSettingsFromEnv, DEFAULTS, startComputerServer } from './server.js';
 
 // `computer-server mcp [options]`: the tools over MCP on stdio, no port; runs until stdin ends.
@@ -17,36 +18,6 @@ if (process.argv[2] === 'mcp') {
   // Loaded only here: the HTTP server should not map the MCP SDK until someone asks for /mcp.
   const { runMcpCommand } = await import('./transports/mcp-stdio.js');
   await runMcpCommand(process.argv.slice(3));
-}
-
-function port(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port 0..65535');
-  return n;
-}
-
-function screenSize(value: string): { width: number; height: number } {
-  const match = /^(\d+)x(\d+)$/.exec(value);
-  if (!match) throw new InvalidArgumentError('WIDTHxHEIGHT, e.g. 1280x800');
-  return { width: Number(match[1]), height: Number(match[2]) };
-}
-
-function seconds(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('a positive number of seconds');
-  return n;
-}
-
-const SIZE_UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
-
-/** `16777216`, `16MiB`, `16M`, `512k`. */
-function size(value: string): number {
-  const match = /^(\d+(?:\.\d+)?)\s*([kmg]?)(?:i?b)?$/i.exec(value.trim());
-  const n = match ? Number(match[1]) * SIZE_UNITS[match[2]!.toLowerCase()]! : NaN;
-  if (!Number.isFinite(n) || n < 1024) {
-    throw new InvalidArgumentError('a size of at least 1KiB, e.g. 16MiB or 16777216');
-  }
-  return Math.floor(n);
 }
 
 const program = new Command()
@@ -127,19 +98,11 @@ const program = new Command()
     DEFAULTS.serverBudgetBytes,
   )
   .option('--ssl-keyfile <path>', 'TLS private key: serve wss:// and https://')
-  .option('--ssl-certfile <path>', 'TLS certificate chain (with --ssl-keyfile)')
-  .option('--display <display>', 'X display to drive (env DISPLAY)', process.env.DISPLAY)
-  .addOption(
-    new Option('--backend <backend>', 'desktop backend: x11 speaks X11 itself; nut uses nut-js')
-      .choices(DESKTOP_BACKENDS)
-      .default(defaultBackend())
-      .env('CUA_BACKEND'),
-  )
-  .option('--xvfb', 'start a virtual display (Xvfb + openbox) for this server and stop it on exit')
-  .option('--screen-size <WxH>', 'size of the --xvfb display', screenSize, {
-    width: 1280,
-    height: 800,
-  })
+  .option('--ssl-certfile <path>', 'TLS certificate chain (with --ssl-keyfile)');
+addDesktopOptions(
+  program,
+  'start a virtual display (Xvfb + openbox) for this server and stop it on exit',
+)
   .option(
     '--log-level <level>',
     'fatal, error, warn, info, debug, trace or silent (env CUA_LOG_LEVEL)',

@@ -1,6 +1,7 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { DEFAULT_HOST, DEFAULT_PORT } from '@cua/computer-protocol';
 import type { Logger } from 'pino';
 import { resolveAuth, type AuthSettings } from './auth/config.js';
 import { Dispatcher } from './core/dispatcher.js';
@@ -12,7 +13,7 @@ import type { HandlerTable } from './handlers/types.js';
 import { LIMITS } from './core/limits.js';
 import { createLogger } from './logger.js';
 import { MemoryBudget } from './core/memory-budget.js';
-import { hostPolicyFor, normalizeOrigin } from './transports/security.js';
+import { allowedOriginSet, hostPolicyFor } from './transports/security.js';
 import { HttpTransport } from './transports/http.js';
 import { McpHttp } from './transports/mcp-http.js';
 import { DEFAULT_WEB_SEARCH_URL } from './transports/playwright-actions.js';
@@ -104,8 +105,8 @@ export interface RunningServer {
 }
 
 export const DEFAULTS = {
-  host: '127.0.0.1',
-  port: 8000,
+  host: DEFAULT_HOST,
+  port: DEFAULT_PORT,
   commandTimeoutMs: 10 * 60_000,
   maxPayloadBytes: LIMITS.maxFrameBytes,
   heartbeatMs: 20_000,
@@ -162,7 +163,7 @@ export async function startComputerServer(
   const { authenticator, summary: authSummary } = resolveAuth(
     options.auth ?? authSettingsFromEnv(env),
   );
-  const allowedOrigins = new Set((options.allowOrigins ?? []).map(normalizeOrigin));
+  const allowedOrigins = allowedOriginSet(options.allowOrigins ?? []);
   const host = options.host ?? DEFAULTS.host;
   const hostPolicy = hostPolicyFor(host, options.allowedHosts ?? []);
   const serverBudget = new MemoryBudget(options.serverBudgetBytes ?? DEFAULTS.serverBudgetBytes);

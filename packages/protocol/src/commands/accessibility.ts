@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BoundsSchema, PointSchema, SizeSchema, WindowIdSchema } from './common.js';
+import { BoundsSchema, EmptySchema, PointSchema, SizeSchema, WindowIdSchema } from './common.js';
 import { defineCommand } from './define.js';
 
 /** Text (a field's content) or a number (a slider's); described apart so the schema says anyOf. */
@@ -190,7 +190,7 @@ export const accessibilityCommands = {
     kind: 'effect',
     description: 'Give an element the keyboard focus.',
     params: ElementParamsSchema,
-    result: z.object({}),
+    result: EmptySchema,
     extension: true,
   }),
   set_element_value: defineCommand({

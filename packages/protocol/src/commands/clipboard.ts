@@ -15,6 +15,6 @@ export const clipboardCommands = {
     kind: 'effect',
     description: 'Put text on the clipboard.',
     params: z.object({ text: z.string() }),
-    result: z.object({}),
+    result: EmptySchema,
   }),
 };

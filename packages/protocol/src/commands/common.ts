@@ -16,6 +16,7 @@ export const PathParamSchema = z
 /** Native window handle (an X11 id on Linux); upstream compares ids as strings. */
 export const WindowIdSchema = z.union([z.string().min(1), z.number().int()]);
 
+/** No fields: the params of a command that takes none, the result of one that only succeeds. */
 export const EmptySchema = z.object({});
 
 export const PointSchema = z.object({ x: z.number(), y: z.number() });

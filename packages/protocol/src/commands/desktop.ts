@@ -15,6 +15,6 @@ export const desktopCommands = {
     kind: 'effect',
     description: 'Set the desktop wallpaper to an image file.',
     params: z.object({ path: PathParamSchema }),
-    result: z.object({}),
+    result: EmptySchema,
   }),
 };

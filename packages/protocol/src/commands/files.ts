@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import { PathParamSchema } from './common.js';
+import { EmptySchema, PathParamSchema } from './common.js';
 import { defineCommand } from './define.js';
 
 const PathOnlySchema = z.object({ path: PathParamSchema });
-const NoFieldsSchema = z.object({});
 const ExistsSchema = z.object({ exists: z.boolean() });
 
 export const ReadBytesParamsSchema = z.object({
@@ -57,7 +56,7 @@ export const filesCommands = {
     kind: 'effect',
     description: 'Create or replace a text file (the parent directory must exist).',
     params: WriteTextParamsSchema,
-    result: NoFieldsSchema,
+    result: EmptySchema,
   }),
   read_bytes: defineCommand({
     group: 'files',
@@ -71,7 +70,7 @@ export const filesCommands = {
     kind: 'effect',
     description: 'Write (or append) base64-encoded bytes to a file.',
     params: WriteBytesParamsSchema,
-    result: NoFieldsSchema,
+    result: EmptySchema,
   }),
   get_file_size: defineCommand({
     group: 'files',
@@ -85,20 +84,20 @@ export const filesCommands = {
     kind: 'effect',
     description: 'Delete a file (not a directory).',
     params: PathOnlySchema,
-    result: NoFieldsSchema,
+    result: EmptySchema,
   }),
   create_dir: defineCommand({
     group: 'files',
     kind: 'effect',
     description: 'Create a directory and its parents; an existing one is fine.',
     params: PathOnlySchema,
-    result: NoFieldsSchema,
+    result: EmptySchema,
   }),
   delete_dir: defineCommand({
     group: 'files',
     kind: 'effect',
     description: 'Delete an empty directory.',
     params: PathOnlySchema,
-    result: NoFieldsSchema,
+    result: EmptySchema,
   }),
 };

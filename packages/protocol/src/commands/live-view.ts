@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { EmptySchema } from './common.js';
 import { defineCommand } from './define.js';
+import { EncodedImageFormatSchema } from './screen.js';
 
 export const SubscribeFramesParamsSchema = z.object({
-  format: z.enum(['jpeg', 'png', 'webp']).default('jpeg'),
+  format: EncodedImageFormatSchema.default('jpeg'),
   quality: z.number().int().min(1).max(95).default(70),
   max_width: z.number().int().positive().optional(),
   fps: z.number().int().min(1).max(60).default(30),
@@ -50,7 +51,7 @@ export const liveViewCommands = {
     description:
       'A person takes over: input commands from other connections fail with code "paused" until this connection calls release_control or closes.',
     params: EmptySchema,
-    result: z.object({}),
+    result: EmptySchema,
   }),
   release_control: defineCommand({
     group: 'observability',
@@ -58,6 +59,6 @@ export const liveViewCommands = {
     extension: true,
     description: 'Hands input back to the agents.',
     params: EmptySchema,
-    result: z.object({}),
+    result: EmptySchema,
   }),
 };

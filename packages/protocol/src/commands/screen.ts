@@ -8,12 +8,18 @@ export const ImageFormatSchema = z
   .pipe(z.enum(['png', 'jpeg', 'jpg', 'webp']))
   .describe('png, jpeg (or jpg) or webp; case-insensitive.');
 
+/** What an image is encoded as; `jpg` is only a spelling `ImageFormatSchema` accepts. */
+export const EncodedImageFormatSchema = z.enum(['png', 'jpeg', 'webp']);
+export type ImageFormat = z.infer<typeof EncodedImageFormatSchema>;
+
 export const RegionSchema = z.object({
   x: z.number().int().min(0),
   y: z.number().int().min(0),
   width: z.number().int().positive(),
   height: z.number().int().positive(),
 });
+/** A rectangle of the screen, in screen pixels. */
+export type Region = z.infer<typeof RegionSchema>;
 
 export const ScreenshotParamsSchema = z.object({
   format: ImageFormatSchema.default('png'),
@@ -32,7 +38,7 @@ export type ScreenshotParams = z.input<typeof ScreenshotParamsSchema>;
 
 export const ScreenshotResultSchema = z.object({
   image_data: z.string().describe('Standard base64 of the encoded image.'),
-  format: z.enum(['png', 'jpeg', 'webp']),
+  format: EncodedImageFormatSchema,
   width: z.number().int().optional(),
   height: z.number().int().optional(),
   scale: z.number().optional().describe('Image pixels per screen pixel.'),

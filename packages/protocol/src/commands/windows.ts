@@ -3,7 +3,6 @@ import { BoundsSchema, EmptySchema, WindowIdSchema } from './common.js';
 import { defineCommand } from './define.js';
 
 const WindowParamsSchema = z.object({ window_id: WindowIdSchema });
-const NoFieldsSchema = z.object({});
 
 export const LaunchParamsSchema = z.object({
   app: z.string().min(1),
@@ -34,7 +33,7 @@ const windowAction = (description: string) =>
     kind: 'effect',
     description,
     params: WindowParamsSchema,
-    result: NoFieldsSchema,
+    result: EmptySchema,
   });
 
 export const windowsCommands = {
@@ -43,7 +42,7 @@ export const windowsCommands = {
     kind: 'effect',
     description: 'Open a URL in the default browser or a file with its default application.',
     params: z.object({ target: z.string().min(1) }),
-    result: NoFieldsSchema,
+    result: EmptySchema,
   }),
   launch: defineCommand({
     group: 'windows',
@@ -92,14 +91,14 @@ export const windowsCommands = {
     kind: 'effect',
     description: 'Resize a window.',
     params: SetWindowSizeParamsSchema,
-    result: NoFieldsSchema,
+    result: EmptySchema,
   }),
   set_window_position: defineCommand({
     group: 'windows',
     kind: 'effect',
     description: 'Move a window.',
     params: SetWindowPositionParamsSchema,
-    result: NoFieldsSchema,
+    result: EmptySchema,
   }),
   maximize_window: windowAction('Maximize a window.'),
   minimize_window: windowAction('Minimize (iconify) a window.'),

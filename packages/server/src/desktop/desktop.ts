@@ -1,7 +1,14 @@
-import type { Bounds, Monitor, MouseButtonName, NormalizedKey } from '@cua/computer-protocol';
-import type { EncodedImage, EncodeOptions, Frame, ImageFormat } from './media/encode-image.js';
+import type {
+  Bounds,
+  ImageFormat,
+  Monitor,
+  MouseButtonName,
+  NormalizedKey,
+  Region,
+} from '@cua/computer-protocol';
+import type { EncodedImage, EncodeOptions, Frame } from './media/encode-image.js';
 
-export type { EncodedImage, EncodeOptions, Frame, ImageFormat, Monitor, MouseButtonName };
+export type { EncodedImage, EncodeOptions, Frame, ImageFormat, Monitor, MouseButtonName, Region };
 
 /** The pointer's image and where it is drawn, in screen pixels. */
 export interface CursorImage {
@@ -20,9 +27,6 @@ export interface CursorImage {
 export interface GrabbedFrame extends Frame {
   release(): void;
 }
-
-/** A rectangle of the screen, in screen pixels. */
-export type Region = Bounds;
 
 /** A window's client area, in screen pixels. */
 export type WindowGeometry = Bounds;

@@ -10,10 +10,15 @@ export function resolveDisplay(explicit?: string): string | undefined {
   return display === '' ? undefined : display;
 }
 
-export function noDisplayError(): CommandError {
+const NO_DISPLAY_HINT = 'set DISPLAY, or start the server with --xvfb to get a virtual one';
+
+/** The one answer when no display is configured; `action` (e.g. `open 'x'`) says what failed. */
+export function noDisplayError(action?: string): CommandError {
   return new CommandError(
     'display_unavailable',
-    'No display: set DISPLAY, or start the server with --xvfb to get a virtual one',
+    action === undefined
+      ? `No display: ${NO_DISPLAY_HINT}`
+      : `Cannot ${action}: no display (${NO_DISPLAY_HINT})`,
   );
 }
 

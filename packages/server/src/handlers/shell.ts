@@ -7,6 +7,7 @@ import { CappedOutput, WireBudget } from '../system/capped-output.js';
 import { withoutServerSecrets } from '../system/child-secrets.js';
 import { CommandError } from '../core/command-error.js';
 import { LIMITS } from '../core/limits.js';
+import { shellArgv } from '../system/shell-argv.js';
 import {
   killProcessTree,
   newTreeMarker,
@@ -164,9 +165,7 @@ async function runCommand(
 
 function spawnShell(command: string, env: NodeJS.ProcessEnv): ChildProcess {
   const windows = process.platform === 'win32';
-  // What Node's own `shell: true` runs, spelled out so the process-group options apply to it.
-  const file = windows ? (process.env.ComSpec ?? 'cmd.exe') : '/bin/sh';
-  const args = windows ? ['/d', '/s', '/c', `"${command}"`] : ['-c', command];
+  const [file, args] = shellArgv(command);
   try {
     return spawn(file, args, {
       env,

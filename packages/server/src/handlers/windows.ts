@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import type { CommandsOfGroup } from '@cua/computer-protocol';
 import { CommandError, unsupported } from '../core/command-error.js';
 import type { Desktop, DesktopWindows } from '../desktop/desktop.js';
+import { noDisplayError } from '../desktop/display.js';
 import {
   CHROMIUM_ACCESSIBILITY_SWITCH,
   isChromiumLike,
@@ -10,6 +11,7 @@ import {
   type Accessibility,
 } from '../desktop/a11y/index.js';
 import { findOnPath } from '../system/find-on-path.js';
+import { shellArgv } from '../system/shell-argv.js';
 import { fileError } from '../files/fs-error.js';
 import { resolveUserPath } from '../files/user-path.js';
 import type { Handler } from './types.js';
@@ -134,7 +136,7 @@ async function launch(
   const viaShell = args === undefined;
   let child: ChildProcess;
   try {
-    child = viaShell ? spawnDetached(...shellCommand(app), env) : spawnDetached(app, args, env);
+    child = viaShell ? spawnDetached(...shellArgv(app), env) : spawnDetached(app, args, env);
   } catch (err) {
     // Synchronous failures: a NUL byte in the command, no resources left to fork.
     const message = err instanceof Error ? err.message : String(err);
@@ -156,12 +158,6 @@ async function launch(
   }
   child.unref();
   return { pid: child.pid! };
-}
-
-function shellCommand(command: string): [string, string[]] {
-  if (process.platform === 'win32')
-    return [process.env.ComSpec ?? 'cmd.exe', ['/d', '/s', '/c', `"${command}"`]];
-  return ['/bin/sh', ['-c', command]];
 }
 
 function spawnDetached(file: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
@@ -252,10 +248,7 @@ async function openTarget(
   }
   const opener = process.platform === 'darwin' ? 'open' : 'xdg-open';
   if (process.platform !== 'darwin' && !env.DISPLAY && !env.WAYLAND_DISPLAY) {
-    throw new CommandError(
-      'display_unavailable',
-      `Cannot open '${argument}': no display (DISPLAY is not set in the server's environment)`,
-    );
+    throw noDisplayError(`open '${argument}'`);
   }
   if ((await findOnPath(opener, env)) === undefined) {
     unsupported(

@@ -1,8 +1,9 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command } from 'commander';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { SERVER_SECRET_ENV_NAMES } from '../system/child-secrets.js';
 import { Dispatcher } from '../core/dispatcher.js';
-import { createDesktop, DESKTOP_BACKENDS, defaultBackend } from '../desktop/create-desktop.js';
+import { addDesktopOptions, seconds } from '../cli-options.js';
+import { createDesktop } from '../desktop/create-desktop.js';
 import type { DesktopBackend } from '../desktop/create-desktop.js';
 import { resolveDisplay } from '../desktop/display.js';
 import { startVirtualDisplay, type VirtualDisplay } from '../desktop/xvfb.js';
@@ -19,18 +20,6 @@ interface McpCommandOptions {
   logLevel: LogLevel;
 }
 
-function screenSize(value: string): { width: number; height: number } {
-  const match = /^(\d+)x(\d+)$/.exec(value);
-  if (!match) throw new InvalidArgumentError('WIDTHxHEIGHT, e.g. 1280x800');
-  return { width: Number(match[1]), height: Number(match[2]) };
-}
-
-function seconds(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('a positive number of seconds');
-  return n;
-}
-
 /**
  * `computer-server mcp`: the same tools as `/mcp`, over stdio, for desktop MCP hosts (Claude
  * Desktop, Cursor, VS Code) that start the server themselves. It opens no network port at all:
@@ -38,21 +27,12 @@ function seconds(value: string): number {
  * to stderr. Never returns: the process ends when the host closes stdin or on SIGINT/SIGTERM.
  */
 export async function runMcpCommand(argv: readonly string[]): Promise<never> {
-  const program = new Command()
-    .name('computer-server mcp')
-    .description('Serve the Computer Server tools over MCP on stdin/stdout (no network port).')
-    .option('--display <display>', 'X display to drive (env DISPLAY)', process.env.DISPLAY)
-    .option('--xvfb', 'start a virtual display (Xvfb + openbox) and stop it on exit')
-    .option('--screen-size <WxH>', 'size of the --xvfb display', screenSize, {
-      width: 1280,
-      height: 800,
-    })
-    .addOption(
-      new Option('--backend <backend>', 'desktop backend: x11 speaks X11 itself; nut uses nut-js')
-        .choices(DESKTOP_BACKENDS)
-        .default(defaultBackend())
-        .env('CUA_BACKEND'),
-    )
+  const program = addDesktopOptions(
+    new Command()
+      .name('computer-server mcp')
+      .description('Serve the Computer Server tools over MCP on stdin/stdout (no network port).'),
+    'start a virtual display (Xvfb + openbox) and stop it on exit',
+  )
     .option('--command-timeout <seconds>', 'longest any tool call may run', seconds, 600)
     .option(
       '--log-level <level>',

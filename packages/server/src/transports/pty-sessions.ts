@@ -7,6 +7,7 @@ import { CommandError } from '../core/command-error.js';
 import { environmentWithDisplay } from '../desktop/environment.js';
 import { LIMITS } from '../core/limits.js';
 import { newTreeMarker, TREE_MARKER_ENV } from '../system/process-tree.js';
+import { posixShellArgv, POSIX_SHELL } from '../system/shell-argv.js';
 import { PtySession } from './pty-session.js';
 
 /** The numbers that bound terminals; defaults from LIMITS, tests shorten them. */
@@ -186,7 +187,7 @@ export class PtySessions {
  * terminal would run a typed line (upstream passes it to its terminal the same way).
  */
 function shellCommand(command: string | undefined, env: NodeJS.ProcessEnv): [string, string[]] {
-  if (command !== undefined) return ['/bin/sh', ['-c', command]];
+  if (command !== undefined) return posixShellArgv(command);
   const shell = env.SHELL && existsSync(env.SHELL) ? env.SHELL : undefined;
-  return [shell ?? (existsSync('/bin/bash') ? '/bin/bash' : '/bin/sh'), []];
+  return [shell ?? (existsSync('/bin/bash') ? '/bin/bash' : POSIX_SHELL), []];
 }

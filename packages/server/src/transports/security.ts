@@ -23,16 +23,49 @@ export function unavailableStatus(env: NodeJS.ProcessEnv): number | undefined {
 /**
  * Cross-site protection: a browser always sends `Origin` on WebSocket upgrades and on cross-site
  * POSTs, so a request carrying an Origin that is not on the allow-list comes from some web page
- * the user happened to open, and is refused. Agents and CLIs send no Origin and pass.
+ * the user happened to open, and is refused. Agents and CLIs send no Origin and pass. An Origin
+ * that is no origin at all (`null` from a sandboxed page or a file, garbage) never passes.
  */
 export function originAllowed(headers: IncomingHttpHeaders, allowed: ReadonlySet<string>): boolean {
   const origin = headers.origin;
   if (origin === undefined) return true;
-  return allowed.has(origin.toLowerCase().replace(/\/+$/, ''));
+  const normalized = normalizeOrigin(origin);
+  return normalized !== undefined && allowed.has(normalized);
 }
 
-export function normalizeOrigin(origin: string): string {
-  return origin.trim().toLowerCase().replace(/\/+$/, '');
+/**
+ * An origin as a browser writes it, `scheme://host[:port]` in lower case without the scheme's
+ * default port, or undefined for anything that is not one: a path, a query, credentials,
+ * `null`, no host. The allow-list and the header both go through here, so `HTTP://LocalHost:80/`
+ * given on the command line matches the `http://localhost` a browser sends, and only that.
+ */
+export function normalizeOrigin(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    return undefined;
+  }
+  if (url.host === '' || url.username !== '' || url.password !== '') return undefined;
+  if (url.search !== '' || url.hash !== '' || !['', '/'].includes(url.pathname)) return undefined;
+  // `url.origin` is "null" for schemes such as chrome-extension:, which a page can still have.
+  return `${url.protocol}//${url.host}`.toLowerCase();
+}
+
+/** The `allowOrigins` option as a set; an entry that is no origin is a mistake worth stopping for. */
+export function allowedOriginSet(origins: readonly string[]): ReadonlySet<string> {
+  return new Set(
+    origins.map((origin) => {
+      const normalized = normalizeOrigin(origin);
+      if (normalized === undefined) {
+        throw new Error(
+          `${JSON.stringify(origin)} is not an origin: give scheme://host[:port], e.g. ` +
+            'http://localhost:5173',
+        );
+      }
+      return normalized;
+    }),
+  );
 }
 
 /** Which Host headers a server answers; see `hostPolicyFor`. */

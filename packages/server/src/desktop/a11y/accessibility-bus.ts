@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Variant } from '@jellybrick/dbus-next';
 import { CommandError, unsupported } from '../../core/command-error.js';
 import { findOnPath } from '../../system/find-on-path.js';
+import { posixShellArgv } from '../../system/shell-argv.js';
 import { DBusConnection, dbusErrorName } from './dbus-connection.js';
 import { startPrivateSessionBus } from './private-session-bus.js';
 
@@ -165,11 +166,16 @@ async function startWatchdog(
       : '') +
     (ownedPids.length > 0 ? `kill ${ownedPids.join(' ')} 2>/dev/null; ` : '') +
     'exit 0';
-  const child = spawn(
-    '/bin/sh',
-    ['-c', script, 'a11y-watchdog', String(process.pid), dbusSend ?? ''],
-    { env: { ...env, DBUS_SESSION_BUS_ADDRESS: sessionAddress }, detached: true, stdio: 'ignore' },
-  );
+  const [shell, args] = posixShellArgv(script, [
+    'a11y-watchdog',
+    String(process.pid),
+    dbusSend ?? '',
+  ]);
+  const child = spawn(shell, args, {
+    env: { ...env, DBUS_SESSION_BUS_ADDRESS: sessionAddress },
+    detached: true,
+    stdio: 'ignore',
+  });
   child.on('error', () => undefined);
   child.unref();
   return child;

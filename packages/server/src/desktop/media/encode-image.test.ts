@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { encodeFrame, type Frame, type ImageFormat } from './encode-image.js';
+import type { ImageFormat } from '@cua/computer-protocol';
+import { encodeFrame, type Frame } from './encode-image.js';
 
 /** Left half pure red, right half pure blue, in the X server's B G R X byte order. */
 function redBlueFrame(width: number, height: number): Frame {

@@ -1,5 +1,6 @@
 import type jpegTurboModule from '@julusian/jpeg-turbo';
 import type { Transformer as TransformerClass } from '@napi-rs/image';
+import type { ImageFormat } from '@cua/computer-protocol';
 import type sharpModule from 'sharp';
 import { BMP_HEADER_BYTES, writeBmpHeader } from './bmp-header.js';
 
@@ -40,8 +41,6 @@ export interface Frame {
    */
   headroom?: number;
 }
-
-export type ImageFormat = 'png' | 'jpeg' | 'webp';
 
 export interface EncodeOptions {
   format: ImageFormat;

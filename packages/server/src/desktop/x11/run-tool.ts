@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { CommandError } from '../../core/command-error.js';
+import { noDisplayError } from '../display.js';
 
 /** One tool call; a wedged tool must not hold a command for the full command timeout. */
 export const DEFAULT_TOOL_TIMEOUT_MS = 5000;
@@ -47,12 +48,7 @@ export async function runTool(
   options: RunToolOptions,
 ): Promise<string> {
   const display = options.env.DISPLAY;
-  if (display === undefined || display === '') {
-    throw new CommandError(
-      'display_unavailable',
-      "No X display: DISPLAY is not set in the server's environment",
-    );
-  }
+  if (display === undefined || display === '') throw noDisplayError(`run ${tool}`);
   const env = { ...options.env, DISPLAY: display, LC_ALL: 'C.UTF-8' };
   const timeoutMs = options.timeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;
   try {
