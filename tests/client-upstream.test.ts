@@ -865,7 +865,8 @@ describe('the client against recorded upstream POST /cmd replies', () => {
         error: {
           name: 'ComputerError',
           command: 'nosuch',
-          code: 'unknown_command',
+          // No code in the body: the client takes the one ERROR_CODES gives a bare 400.
+          code: 'invalid_request',
           message: 'Unknown command: nosuch',
           reply: { status: 400 },
         },
