@@ -1,11 +1,10 @@
 import type { AccessibilityNode } from '@cua/computer-protocol';
-import type { RunningServer } from '@cua/computer-server';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { startChromium, windowTitle, type ChromiumPage } from './helpers/a11y-apps.js';
 import { startSessionBus, type SessionBus } from './helpers/a11y-bus.js';
-import { findWindow, startDesktop, waitFor, x, type VirtualDisplay } from './helpers/desktop.js';
-import { RawClient, startServer } from './helpers/server.js';
+import { findWindow, waitFor, x } from './helpers/desktop.js';
+import { useDesktopServer } from './helpers/desktop-server.js';
 
 /** A page whose state shows in its title, so the X window title is the oracle. */
 const PAGE = `<!doctype html>
@@ -22,10 +21,7 @@ const PAGE = `<!doctype html>
   <button id="submit" onclick="document.title = 'Clicked'">Submit order</button>
 </body></html>`;
 
-let desktop: VirtualDisplay;
 let bus: SessionBus;
-let server: RunningServer;
-let client: RawClient;
 let chromium: ChromiumPage;
 let windowId: string;
 const savedEnv = { ...process.env };
@@ -33,9 +29,9 @@ const savedEnv = { ...process.env };
 type Reply = Record<string, unknown>;
 
 async function call(command: string, params: Record<string, unknown> = {}): Promise<Reply> {
-  const before = client.frames.length;
-  client.send({ command, params });
-  return (await client.waitFor(before + 1, 20_000))[before]!;
+  const before = ctx.client.frames.length;
+  ctx.client.send({ command, params });
+  return (await ctx.client.waitFor(before + 1, 20_000))[before]!;
 }
 
 async function ok(command: string, params: Record<string, unknown> = {}): Promise<Reply> {
@@ -51,18 +47,31 @@ const flatten = (node: AccessibilityNode): AccessibilityNode[] => [
   ...node.children.flatMap(flatten),
 ];
 
+const ctx = useDesktopServer({
+  client: 'raw',
+  server: async ({ display }) => {
+    bus = await startSessionBus(display);
+    process.env.DBUS_SESSION_BUS_ADDRESS = bus.address;
+    process.env.XDG_RUNTIME_DIR = bus.env.XDG_RUNTIME_DIR;
+    return { display };
+  },
+  afterServer: async () => {
+    await chromium?.close();
+    await bus?.stop();
+    for (const name of ['DBUS_SESSION_BUS_ADDRESS', 'XDG_RUNTIME_DIR'] as const) {
+      if (savedEnv[name] === undefined) delete process.env[name];
+      else process.env[name] = savedEnv[name];
+    }
+  },
+  timeoutMs: 90_000,
+});
+
 beforeAll(async () => {
-  desktop = await startDesktop();
-  bus = await startSessionBus(desktop.display);
-  process.env.DBUS_SESSION_BUS_ADDRESS = bus.address;
-  process.env.XDG_RUNTIME_DIR = bus.env.XDG_RUNTIME_DIR;
-  server = await startServer({ display: desktop.display });
-  client = await RawClient.open(server.url);
   // The first call switches org.a11y.Status.IsEnabled on: Chromium reads it when it starts.
   await ok('get_accessibility_tree', { scope: 'all' });
   chromium = startChromium(bus.env, PAGE);
-  windowId = await findWindow(desktop.display, 'A11y Page - Chromium', 30_000);
-  x(desktop.display, 'xdotool', ['windowactivate', '--sync', windowId]);
+  windowId = await findWindow(ctx.display, 'A11y Page - Chromium', 30_000);
+  x(ctx.display, 'xdotool', ['windowactivate', '--sync', windowId]);
   await waitFor(
     async () =>
       (await call('find_element', { role: 'button', title: 'Submit order' })).success
@@ -72,18 +81,6 @@ beforeAll(async () => {
     'the page on the accessibility bus',
   );
 }, 90_000);
-
-afterAll(async () => {
-  await client?.close();
-  await server?.close();
-  await chromium?.close();
-  await bus?.stop();
-  await desktop?.stop();
-  for (const name of ['DBUS_SESSION_BUS_ADDRESS', 'XDG_RUNTIME_DIR'] as const) {
-    if (savedEnv[name] === undefined) delete process.env[name];
-    else process.env[name] = savedEnv[name];
-  }
-});
 
 describe('Chromium with a local page', () => {
   it('the focused window tree holds the page: document, heading, entry and button', async () => {
@@ -131,7 +128,7 @@ describe('Chromium with a local page', () => {
     const reply = await ok('click_element', { id: (element as AccessibilityNode).id });
     expect(reply).toMatchObject({ method: 'action', action: 'press' });
     await waitFor(
-      () => (windowTitle(desktop.display, windowId) === 'Clicked - Chromium' ? true : undefined),
+      () => (windowTitle(ctx.display, windowId) === 'Clicked - Chromium' ? true : undefined),
       10_000,
       'the title Clicked',
     );
@@ -146,7 +143,7 @@ describe('Chromium with a local page', () => {
     expect(reply.value).toBe('ada@example.com');
     await waitFor(
       () =>
-        windowTitle(desktop.display, windowId) === 'typed:ada@example.com - Chromium'
+        windowTitle(ctx.display, windowId) === 'typed:ada@example.com - Chromium'
           ? true
           : undefined,
       10_000,

@@ -1,36 +1,25 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { AccessibilityNodeSchema, type AccessibilityNode } from '@cua/computer-protocol';
-import type { RunningServer } from '@cua/computer-server';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { startGtkApp, windowTitle, type GtkApp } from './helpers/a11y-apps.js';
 import { startSessionBus, type SessionBus } from './helpers/a11y-bus.js';
 import { readWithOracle } from './helpers/a11y-oracle.js';
-import {
-  findWindow,
-  pointerPosition,
-  startDesktop,
-  waitFor,
-  x,
-  type VirtualDisplay,
-} from './helpers/desktop.js';
-import { RawClient, startServer } from './helpers/server.js';
+import { findWindow, pointerPosition, waitFor, x } from './helpers/desktop.js';
+import { useDesktopServer } from './helpers/desktop-server.js';
 
 const TITLE = `A11y GTK ${process.pid}`;
-let desktop: VirtualDisplay;
 let bus: SessionBus;
-let server: RunningServer;
-let client: RawClient;
 let app: GtkApp;
 const savedEnv = { ...process.env };
 
 type Reply = Record<string, unknown>;
 
 async function call(command: string, params: Record<string, unknown> = {}): Promise<Reply> {
-  const before = client.frames.length;
-  client.send({ command, params });
-  return (await client.waitFor(before + 1, 20_000))[before]!;
+  const before = ctx.client.frames.length;
+  ctx.client.send({ command, params });
+  return (await ctx.client.waitFor(before + 1, 20_000))[before]!;
 }
 
 async function ok(command: string, params: Record<string, unknown> = {}): Promise<Reply> {
@@ -64,17 +53,31 @@ function byName(nodes: AccessibilityNode[], role: string, name: string): Accessi
 }
 
 function activate(windowId: string): void {
-  x(desktop.display, 'xdotool', ['windowactivate', '--sync', windowId]);
+  x(ctx.display, 'xdotool', ['windowactivate', '--sync', windowId]);
 }
 
+const ctx = useDesktopServer({
+  client: 'raw',
+  server: async ({ display }) => {
+    bus = await startSessionBus(display);
+    // The server reads its children's environment live: it finds the test's session bus there.
+    process.env.DBUS_SESSION_BUS_ADDRESS = bus.address;
+    process.env.XDG_RUNTIME_DIR = bus.env.XDG_RUNTIME_DIR;
+    return { display };
+  },
+  afterServer: async () => {
+    await app?.close();
+    await bus?.stop();
+    process.env.DBUS_SESSION_BUS_ADDRESS = savedEnv.DBUS_SESSION_BUS_ADDRESS;
+    process.env.XDG_RUNTIME_DIR = savedEnv.XDG_RUNTIME_DIR;
+    if (savedEnv.DBUS_SESSION_BUS_ADDRESS === undefined)
+      delete process.env.DBUS_SESSION_BUS_ADDRESS;
+    if (savedEnv.XDG_RUNTIME_DIR === undefined) delete process.env.XDG_RUNTIME_DIR;
+  },
+  timeoutMs: 60_000,
+});
+
 beforeAll(async () => {
-  desktop = await startDesktop();
-  bus = await startSessionBus(desktop.display);
-  // The server reads its children's environment live: it finds the test's session bus there.
-  process.env.DBUS_SESSION_BUS_ADDRESS = bus.address;
-  process.env.XDG_RUNTIME_DIR = bus.env.XDG_RUNTIME_DIR;
-  server = await startServer({ display: desktop.display });
-  client = await RawClient.open(server.url);
   app = await startGtkApp(bus.env, TITLE, { rows: 40 });
   activate(app.windowId);
   // The app joins the bus a moment after its window maps.
@@ -84,18 +87,6 @@ beforeAll(async () => {
     'the GTK window on the accessibility bus',
   );
 }, 60_000);
-
-afterAll(async () => {
-  await client?.close();
-  await server?.close();
-  await app?.close();
-  await bus?.stop();
-  await desktop?.stop();
-  process.env.DBUS_SESSION_BUS_ADDRESS = savedEnv.DBUS_SESSION_BUS_ADDRESS;
-  process.env.XDG_RUNTIME_DIR = savedEnv.XDG_RUNTIME_DIR;
-  if (savedEnv.DBUS_SESSION_BUS_ADDRESS === undefined) delete process.env.DBUS_SESSION_BUS_ADDRESS;
-  if (savedEnv.XDG_RUNTIME_DIR === undefined) delete process.env.XDG_RUNTIME_DIR;
-});
 
 describe('get_accessibility_tree on a GTK 3 app', () => {
   it('holds the focused window with its widgets, roles, states, values, pid and window', async () => {
@@ -200,7 +191,7 @@ describe('get_accessibility_tree on a GTK 3 app', () => {
   it('answers upstream Python client calls: POST /cmd, `data: ` + JSON, role/title/children', async () => {
     // cua-computer's get_accessibility_tree: _send_command over REST, body must start with
     // "data: ", json.loads of the rest, the whole dict returned to the caller.
-    const res = await fetch(`${server.httpUrl}/cmd`, {
+    const res = await fetch(`${ctx.server.httpUrl}/cmd`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', 'X-Cua-Client-Version': '0.4.0' },
       body: JSON.stringify({ command: 'get_accessibility_tree', params: {} }),
@@ -253,7 +244,7 @@ describe('find_element and element actions on the GTK app', () => {
     await waitFor(() => (app.state().presses === before + 1 ? true : undefined), 5000, 'a press');
     await waitFor(
       () =>
-        windowTitle(desktop.display, app.windowId) === `${TITLE} pressed ${before + 1}`
+        windowTitle(ctx.display, app.windowId) === `${TITLE} pressed ${before + 1}`
           ? true
           : undefined,
       5000,
@@ -280,7 +271,7 @@ describe('find_element and element actions on the GTK app', () => {
       y: Math.round(label.bounds!.y + label.bounds!.height / 2),
     };
     expect(reply).toMatchObject({ method: 'pointer', position: centre });
-    expect(pointerPosition(desktop.display)).toEqual(centre);
+    expect(pointerPosition(ctx.display)).toEqual(centre);
   });
 
   it('set_element_value puts text in the entry and a number in the slider', async () => {
@@ -330,7 +321,7 @@ describe('find_element and element actions on the GTK app', () => {
       stdio: 'ignore',
     });
     try {
-      const id = await findWindow(desktop.display, 'plain-xterm');
+      const id = await findWindow(ctx.display, 'plain-xterm');
       activate(id);
       const reply = await ok('get_accessibility_tree');
       expect(reply).not.toHaveProperty('tree');

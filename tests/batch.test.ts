@@ -1,37 +1,23 @@
-import { CommandError, createHandlers, type RunningServer } from '@cua/computer-server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  openRecordingTerminal,
-  pointerPosition,
-  sleep,
-  startDesktop,
-  type VirtualDisplay,
-} from './helpers/desktop.js';
-import { RawClient, startServer } from './helpers/server.js';
+import { CommandError, createHandlers } from '@cua/computer-server';
+import { describe, expect, it } from 'vitest';
+import { openRecordingTerminal, pointerPosition, sleep } from './helpers/desktop.js';
+import { useDesktopServer } from './helpers/desktop-server.js';
+import { RawClient } from './helpers/server.js';
 
-let desktop: VirtualDisplay;
-let server: RunningServer;
-let client: RawClient;
+const ctx = useDesktopServer({
+  client: 'raw',
+  server: ({ display }) => {
+    // The real handlers, except that middle_click fails the way a real action may at run time.
+    const handlers = createHandlers({ display });
+    handlers.middle_click = () => {
+      throw new CommandError('display_unavailable', 'the display went away (test stand-in)');
+    };
+    return { display, handlers };
+  },
+});
 let nextId = 1;
 
-beforeAll(async () => {
-  desktop = await startDesktop();
-  // The real handlers, except that middle_click fails the way a real action may at run time.
-  const handlers = createHandlers({ display: desktop.display });
-  handlers.middle_click = () => {
-    throw new CommandError('display_unavailable', 'the display went away (test stand-in)');
-  };
-  server = await startServer({ display: desktop.display, handlers });
-  client = await RawClient.open(server.url);
-}, 30_000);
-
-afterAll(async () => {
-  await client?.close();
-  await server?.close();
-  await desktop?.stop();
-});
-
-async function call(command: string, params: Record<string, unknown>, via: RawClient = client) {
+async function call(command: string, params: Record<string, unknown>, via: RawClient = ctx.client) {
   const id = nextId++;
   via.send({ id, command, params });
   for (;;) {
@@ -45,7 +31,7 @@ const type = (text: string) => ({ command: 'type_text', params: { text } });
 
 describe('batch', () => {
   it('runs its actions in order and answers each', async () => {
-    const term = await openRecordingTerminal(desktop.display);
+    const term = await openRecordingTerminal(ctx.display);
     try {
       const reply = await call('batch', {
         actions: [
@@ -68,14 +54,14 @@ describe('batch', () => {
         ],
       });
       expect((await term.waitForBytes(5)).toString()).toBe('abcDe');
-      expect(pointerPosition(desktop.display)).toEqual({ x: 321, y: 123 });
+      expect(pointerPosition(ctx.display)).toEqual({ x: 321, y: 123 });
     } finally {
       await term.close();
     }
   });
 
   it('stops at the first failure: the rest do not run, and results show where it stopped', async () => {
-    const term = await openRecordingTerminal(desktop.display);
+    const term = await openRecordingTerminal(ctx.display);
     try {
       const reply = await call('batch', {
         actions: [type('x'), { command: 'middle_click' }, type('y'), type('z')],
@@ -116,7 +102,7 @@ describe('batch', () => {
   });
 
   it('a malformed action runs nothing at all', async () => {
-    const term = await openRecordingTerminal(desktop.display);
+    const term = await openRecordingTerminal(ctx.display);
     try {
       const bad = await call('batch', {
         actions: [type('no'), { command: 'press_key', params: { key: 'nosuchkey' } }],
@@ -143,8 +129,8 @@ describe('batch', () => {
   });
 
   it("holds the input queue: another connection's input never lands between its actions", async () => {
-    const term = await openRecordingTerminal(desktop.display);
-    const other = await RawClient.open(server.url);
+    const term = await openRecordingTerminal(ctx.display);
+    const other = await RawClient.open(ctx.server.url);
     try {
       // Long enough (1,200 characters, tens of milliseconds) to be under way when the others come.
       const actions = Array.from({ length: 60 }, () => type('AAAAAAAAAAAAAAAAAAAA'));

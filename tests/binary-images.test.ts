@@ -3,15 +3,13 @@
 import { once } from 'node:events';
 import { decodeBinaryReply } from '@cua/computer-protocol';
 import { Computer } from '@cua/computer-client';
-import type { RunningServer } from '@cua/computer-server';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { startDesktop, x, type VirtualDisplay } from './helpers/desktop.js';
-import { startServer } from './helpers/server.js';
+import { x } from './helpers/desktop.js';
+import { useDesktopServer } from './helpers/desktop-server.js';
 
-let desktop: VirtualDisplay;
-let server: RunningServer;
+const ctx = useDesktopServer({ desktop: { windowManager: 'none' } });
 let socket: WebSocket;
 
 /** Sends one frame and resolves with the next one, telling text from binary. */
@@ -25,19 +23,12 @@ function exchange(frame: object): Promise<{ binary: boolean; data: Buffer }> {
 }
 
 beforeAll(async () => {
-  desktop = await startDesktop({ windowManager: 'none' });
   // A still screen, so two screenshots encode to the same bytes.
-  x(desktop.display, 'xsetroot', ['-solid', '#2a6041']);
-  server = await startServer({ display: desktop.display });
-  socket = new WebSocket(server.url, { perMessageDeflate: false });
+  x(ctx.display, 'xsetroot', ['-solid', '#2a6041']);
+  socket = new WebSocket(ctx.server.url, { perMessageDeflate: false });
   await once(socket, 'open');
-}, 30_000);
-
-afterAll(async () => {
-  socket?.close();
-  await server?.close();
-  await desktop?.stop();
 });
+afterAll(() => socket?.close());
 
 describe('binary image replies', () => {
   it('are announced in version.features', async () => {
@@ -88,7 +79,7 @@ describe('binary image replies', () => {
   it('are what our client asks for, and it returns the same bytes', async () => {
     const frames: boolean[] = [];
     const computer = new Computer({
-      url: server.url,
+      url: ctx.server.url,
       createWebSocket: (url) => {
         const ws = new WebSocket(url, { perMessageDeflate: false });
         ws.on('message', (_data, isBinary) => frames.push(isBinary));

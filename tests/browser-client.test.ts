@@ -1,26 +1,17 @@
 import { once } from 'node:events';
 import { builtinModules } from 'node:module';
-import {
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { RunningServer } from '@cua/computer-server';
 import { build as esbuild } from 'esbuild';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './helpers/browser.js';
-import { startDesktop, x, type VirtualDisplay } from './helpers/desktop.js';
-import { startServer } from './helpers/server.js';
+import { x } from './helpers/desktop.js';
+import { useDesktopServer } from './helpers/desktop-server.js';
+import { useTempDir } from './helpers/temp-dir.js';
 import { build as viteBuild } from 'vite';
 
 const CLIENT_DIR = fileURLToPath(new URL('../packages/client/', import.meta.url));
@@ -117,21 +108,18 @@ function expectBrowserOnly(files: string[]) {
   expect(text).not.toContain('perMessageDeflate'); // only the Node entry sets it
 }
 
-let desktop: VirtualDisplay;
-let server: RunningServer;
 let pages: Awaited<ReturnType<typeof staticServer>>;
 let browser: Browser;
-let dir: string;
 
+const tmp = useTempDir('cua-browser-client-');
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'cua-browser-client-'));
   // The app as a user has it: its own folder, the package installed in node_modules.
-  const app = join(dir, 'app');
+  const app = join(tmp.path, 'app');
   mkdirSync(join(app, 'node_modules', '@cua'), { recursive: true });
   symlinkSync(CLIENT_DIR, join(app, 'node_modules', '@cua', 'computer-client'), 'dir');
   writeFileSync(join(app, 'main.js'), MAIN_JS);
   writeFileSync(join(app, 'index.html'), page('./main.js'));
-  const www = join(dir, 'www');
+  const www = join(tmp.path, 'www');
 
   // 1. Vite, with its defaults for the browser.
   await viteBuild({
@@ -162,25 +150,25 @@ beforeAll(async () => {
   writeFileSync(join(www, 'plain', 'index.html'), page('./main.js', mapTag));
 
   pages = await staticServer(www);
-  desktop = await startDesktop();
-  const hex = ROOT.map((v) => v.toString(16).padStart(2, '0')).join('');
-  x(desktop.display, 'xsetroot', ['-solid', `#${hex}`]);
-  server = await startServer({ display: desktop.display, allowOrigins: [pages.origin] });
-  browser = await launchChromium();
 }, 90_000);
+afterAll(() => pages?.server.close());
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await desktop?.stop();
-  pages?.server.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+const ctx = useDesktopServer({
+  server: ({ display }) => {
+    const hex = ROOT.map((v) => v.toString(16).padStart(2, '0')).join('');
+    x(display, 'xsetroot', ['-solid', `#${hex}`]);
+    return { display, allowOrigins: [pages.origin] };
+  },
 });
+beforeAll(async () => {
+  browser = await launchChromium();
+}, 30_000);
+afterAll(() => browser?.close());
 
 describe('the client in a real browser (headless Chromium)', () => {
   it('bundles for the browser entry: no ws, no Node built-ins', () => {
-    expectBrowserOnly(jsFiles(join(dir, 'www', 'vite')));
-    expectBrowserOnly(jsFiles(join(dir, 'www', 'esbuild')));
+    expectBrowserOnly(jsFiles(join(tmp.path, 'www', 'vite')));
+    expectBrowserOnly(jsFiles(join(tmp.path, 'www', 'esbuild')));
     // Without a bundler the browser follows dist/index.js's imports: only relative ones (the
     // adapters in dist/adapters/ share chunks one folder up).
     const dist = jsFiles(join(CLIENT_DIR, 'dist')).filter((file) => !/node\.(c?js)$/.test(file));
@@ -200,7 +188,7 @@ describe('the client in a real browser (headless Chromium)', () => {
       const errors: string[] = [];
       tab.on('pageerror', (error) => errors.push(String(error)));
       try {
-        const query = `server=${encodeURIComponent(server.url)}`;
+        const query = `server=${encodeURIComponent(ctx.server.url)}`;
         await tab.goto(`${pages.origin}/${variant}/index.html?${query}`);
         await tab.waitForFunction(() => '__result' in window, undefined, { timeout: 10_000 });
         const result = await tab.evaluate(

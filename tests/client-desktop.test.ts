@@ -1,42 +1,24 @@
-import { Computer } from '@cua/computer-client';
-import type { RunningServer } from '@cua/computer-server';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   findWindow,
   openRecordingTerminal,
   pointerPosition,
-  startDesktop,
   waitFor,
   windowGeometry,
   x,
-  type VirtualDisplay,
 } from './helpers/desktop.js';
-import { startServer } from './helpers/server.js';
+import { useDesktopServer } from './helpers/desktop-server.js';
 import { openEventWindow } from './helpers/xev.js';
 
 // The client's desktop methods against the real server on a real Xvfb desktop: effects are
 // checked with X tools (xdotool, xwininfo, xev, xclip), not with our own replies.
-let desktop: VirtualDisplay;
-let server: RunningServer;
-let computer: Computer;
-
-beforeAll(async () => {
-  desktop = await startDesktop();
-  server = await startServer({ display: desktop.display });
-  computer = new Computer({ url: server.url });
-}, 30_000);
-
-afterAll(async () => {
-  await computer?.close();
-  await server?.close();
-  await desktop?.stop();
-});
+const ctx = useDesktopServer({ client: 'computer' });
 
 describe('Computer on a real desktop', () => {
   it('screenshot() gives PNG/JPEG bytes of the screen with their size', async () => {
-    x(desktop.display, 'xsetroot', ['-solid', '#204080']);
-    const png = await computer.screenshot();
+    x(ctx.display, 'xsetroot', ['-solid', '#204080']);
+    const png = await ctx.computer.screenshot();
     expect(png).toMatchObject({ format: 'png', width: 1280, height: 800 });
     expect(png.data).toBeInstanceOf(Uint8Array);
     const meta = await sharp(png.data).metadata();
@@ -51,32 +33,32 @@ describe('Computer on a real desktop', () => {
       .toBuffer({ resolveWithObject: true });
     expect([...data.subarray(0, 3)]).toEqual([0x20, 0x40, 0x80]);
 
-    const small = await computer.screenshot({ format: 'jpeg', quality: 70, maxWidth: 640 });
+    const small = await ctx.computer.screenshot({ format: 'jpeg', quality: 70, maxWidth: 640 });
     expect(small).toMatchObject({ format: 'jpeg', width: 640, height: 400, scale: 0.5 });
-    expect(await computer.toScreenCoordinates(100, 50)).toEqual([200, 100]);
-    expect(await computer.toScreenshotCoordinates(200, 100)).toEqual([100, 50]);
+    expect(await ctx.computer.toScreenCoordinates(100, 50)).toEqual([200, 100]);
+    expect(await ctx.computer.toScreenshotCoordinates(200, 100)).toEqual([100, 50]);
   });
 
   it('getScreenSize, moveCursor, getCursorPosition', async () => {
-    expect(await computer.getScreenSize()).toEqual({ width: 1280, height: 800 });
-    await computer.moveCursor(321, 234);
-    expect(pointerPosition(desktop.display)).toEqual({ x: 321, y: 234 });
-    expect(await computer.getCursorPosition()).toEqual({ x: 321, y: 234 });
+    expect(await ctx.computer.getScreenSize()).toEqual({ width: 1280, height: 800 });
+    await ctx.computer.moveCursor(321, 234);
+    expect(pointerPosition(ctx.display)).toEqual({ x: 321, y: 234 });
+    expect(await ctx.computer.getCursorPosition()).toEqual({ x: 321, y: 234 });
   });
 
   it('clicks, drag and scroll arrive as real events', async () => {
-    const witness = await openEventWindow(desktop.display);
+    const witness = await openEventWindow(ctx.display);
     try {
       const { x: cx, y: cy } = witness.center;
-      await computer.leftClick(cx, cy);
-      await computer.rightClick(cx, cy);
-      await computer.middleClick(cx, cy);
-      await computer.doubleClick(cx, cy);
-      await computer.scrollUp(1);
-      await computer.scrollDown(2);
-      await computer.scrollDirection('left');
-      await computer.mouseDown(cx - 50, cy - 50);
-      await computer.mouseUp(cx + 50, cy + 50);
+      await ctx.computer.leftClick(cx, cy);
+      await ctx.computer.rightClick(cx, cy);
+      await ctx.computer.middleClick(cx, cy);
+      await ctx.computer.doubleClick(cx, cy);
+      await ctx.computer.scrollUp(1);
+      await ctx.computer.scrollDown(2);
+      await ctx.computer.scrollDirection('left');
+      await ctx.computer.mouseDown(cx - 50, cy - 50);
+      await ctx.computer.mouseUp(cx + 50, cy + 50);
       await waitFor(() => (witness.presses().length >= 10 ? true : undefined), 5000, 'events');
       expect(witness.presses()).toEqual([1, 3, 2, 1, 1, 4, 5, 5, 6, 1]);
     } finally {
@@ -85,15 +67,15 @@ describe('Computer on a real desktop', () => {
   });
 
   it('typeText, pressKey, hotkey and held keys reach the focused app', async () => {
-    const term = await openRecordingTerminal(desktop.display);
+    const term = await openRecordingTerminal(ctx.display);
     try {
-      await computer.typeText('Grüße 世界 @#$ ');
-      await computer.pressKey('enter');
-      await computer.keyDown('shift');
-      await computer.pressKey('a');
-      await computer.keyUp('shift');
-      await computer.hotkey('ctrl', 'c');
-      await computer.hotkey('ctrl+d');
+      await ctx.computer.typeText('Grüße 世界 @#$ ');
+      await ctx.computer.pressKey('enter');
+      await ctx.computer.keyDown('shift');
+      await ctx.computer.pressKey('a');
+      await ctx.computer.keyUp('shift');
+      await ctx.computer.hotkey('ctrl', 'c');
+      await ctx.computer.hotkey('ctrl+d');
       const expected = Buffer.concat([Buffer.from('Grüße 世界 @#$ \rA'), Buffer.from([3, 4])]);
       expect(await term.waitForBytes(expected.length)).toEqual(expected);
     } finally {
@@ -102,42 +84,47 @@ describe('Computer on a real desktop', () => {
   });
 
   it('setClipboard / getClipboard interoperate with other X apps', async () => {
-    await computer.setClipboard('copied ✓ 漢字');
-    expect(x(desktop.display, 'xclip', ['-selection', 'clipboard', '-o'])).toBe('copied ✓ 漢字');
-    expect(await computer.getClipboard()).toBe('copied ✓ 漢字');
-    expect(await computer.copyToClipboard()).toBe('copied ✓ 漢字');
+    await ctx.computer.setClipboard('copied ✓ 漢字');
+    expect(x(ctx.display, 'xclip', ['-selection', 'clipboard', '-o'])).toBe('copied ✓ 漢字');
+    expect(await ctx.computer.getClipboard()).toBe('copied ✓ 漢字');
+    expect(await ctx.computer.copyToClipboard()).toBe('copied ✓ 漢字');
   });
 
   it('launch and the window methods act on a real window', async () => {
-    const pid = await computer.launch('xterm', ['-T', 'client-window', '-geometry', '40x10+50+60']);
+    const pid = await ctx.computer.launch('xterm', [
+      '-T',
+      'client-window',
+      '-geometry',
+      '40x10+50+60',
+    ]);
     try {
-      const windowId = await findWindow(desktop.display, 'client-window');
+      const windowId = await findWindow(ctx.display, 'client-window');
       // The window manager lists the window once it manages it, a moment after it appears.
       const found = await waitFor(
         async () => {
-          const ids = await computer.getApplicationWindows('CLIENT-WINDOW');
+          const ids = await ctx.computer.getApplicationWindows('CLIENT-WINDOW');
           return ids.length > 0 ? ids : undefined;
         },
         5000,
         'the managed window',
       );
       expect(found).toEqual([Number(windowId)]);
-      expect(await computer.getWindowName(Number(windowId))).toBe('client-window');
-      const geometry = windowGeometry(desktop.display, windowId);
-      expect(await computer.getWindowSize(windowId)).toEqual({
+      expect(await ctx.computer.getWindowName(Number(windowId))).toBe('client-window');
+      const geometry = windowGeometry(ctx.display, windowId);
+      expect(await ctx.computer.getWindowSize(windowId)).toEqual({
         width: geometry.width,
         height: geometry.height,
       });
-      await computer.setWindowPosition(windowId, 300, 200);
-      expect(windowGeometry(desktop.display, windowId)).toMatchObject({ x: 300, y: 200 });
-      await computer.setWindowSize(windowId, 500, 300);
-      const resized = windowGeometry(desktop.display, windowId);
+      await ctx.computer.setWindowPosition(windowId, 300, 200);
+      expect(windowGeometry(ctx.display, windowId)).toMatchObject({ x: 300, y: 200 });
+      await ctx.computer.setWindowSize(windowId, 500, 300);
+      const resized = windowGeometry(ctx.display, windowId);
       expect(Math.abs(resized.width - 500)).toBeLessThan(12);
       expect(Math.abs(resized.height - 300)).toBeLessThan(20);
-      await computer.activateWindow(windowId);
-      expect(await computer.getCurrentWindowId()).toBe(Number(windowId));
-      expect(await computer.getDesktopEnvironment()).toBe('openbox');
-      await computer.closeWindow(windowId);
+      await ctx.computer.activateWindow(windowId);
+      expect(await ctx.computer.getCurrentWindowId()).toBe(Number(windowId));
+      expect(await ctx.computer.getDesktopEnvironment()).toBe('openbox');
+      await ctx.computer.closeWindow(windowId);
       await waitFor(
         () => {
           try {
@@ -162,7 +149,7 @@ describe('Computer on a real desktop', () => {
 
 describe('commands run where the desktop is', () => {
   it('run_command sees the DISPLAY the server drives', async () => {
-    const { stdout } = await computer.runCommand('echo "$DISPLAY"; xdotool getdisplaygeometry');
-    expect(stdout).toBe(`${desktop.display}\n1280 800\n`);
+    const { stdout } = await ctx.computer.runCommand('echo "$DISPLAY"; xdotool getdisplaygeometry');
+    expect(stdout).toBe(`${ctx.display}\n1280 800\n`);
   });
 });

@@ -1,7 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
-import type { RunningServer } from '@cua/computer-server';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   findWindow,
   pointerPosition,
@@ -10,17 +9,15 @@ import {
   waitFor,
   windowGeometry,
   x,
-  type VirtualDisplay,
 } from './helpers/desktop.js';
+import { useDesktopServer } from './helpers/desktop-server.js';
 import { openEventWindow } from './helpers/xev.js';
 import { RawClient, startServer } from './helpers/server.js';
 
-let desktop: VirtualDisplay;
-let server: RunningServer;
-let client: RawClient;
+const ctx = useDesktopServer({ client: 'raw' });
 
 async function call(command: string, params: Record<string, unknown> = {}) {
-  return client.request({ command, params });
+  return ctx.client.request({ command, params });
 }
 
 async function ok(command: string, params: Record<string, unknown> = {}) {
@@ -41,22 +38,10 @@ async function pixel(reply: Record<string, unknown>, px: number, py: number) {
   return { rgb: [data[i], data[i + 1], data[i + 2]], width: info.width, height: info.height };
 }
 
-beforeAll(async () => {
-  desktop = await startDesktop();
-  server = await startServer({ display: desktop.display });
-  client = await RawClient.open(server.url);
-}, 30_000);
-
-afterAll(async () => {
-  await client?.close();
-  await server?.close();
-  await desktop?.stop();
-});
-
 describe('screen', () => {
   it('get_screen_size reports the display size, and its monitors as xrandr lists them', async () => {
     // " 0: +screen 1280/339x800/212+0+0  screen"
-    const listed = x(desktop.display, 'xrandr', ['--listmonitors']);
+    const listed = x(ctx.display, 'xrandr', ['--listmonitors']);
     const [, name, width, height, left, top] =
       /^\s*0: \+\*?(\S+) (\d+)\/\d+x(\d+)\/\d+\+(\d+)\+(\d+)/m.exec(listed)!;
     expect(await ok('get_screen_size')).toEqual({
@@ -76,17 +61,17 @@ describe('screen', () => {
   });
 
   it('screenshot shows the real screen, colours in the right order', async () => {
-    x(desktop.display, 'xsetroot', ['-solid', '#3366cc']);
+    x(ctx.display, 'xsetroot', ['-solid', '#3366cc']);
     const term = spawn(
       'xterm',
       ['-bg', '#ff8000', '-geometry', '20x5+300+300', '-T', 'colour-box'],
       {
-        env: { ...process.env, DISPLAY: desktop.display },
+        env: { ...process.env, DISPLAY: ctx.display },
         stdio: 'ignore',
       },
     );
     try {
-      const box = windowGeometry(desktop.display, await findWindow(desktop.display, 'colour-box'));
+      const box = windowGeometry(ctx.display, await findWindow(ctx.display, 'colour-box'));
       // Bottom-right inside the xterm, away from its text.
       const inside = { x: box.x + box.width - 5, y: box.y + box.height - 5 };
       const shot = await waitFor(
@@ -134,14 +119,14 @@ describe('screen', () => {
 describe('mouse', () => {
   it('move_cursor warps the pointer where it was sent', async () => {
     await ok('move_cursor', { x: 123, y: 456 });
-    expect(pointerPosition(desktop.display)).toEqual({ x: 123, y: 456 });
+    expect(pointerPosition(ctx.display)).toEqual({ x: 123, y: 456 });
     expect((await ok('get_cursor_position')).position).toEqual({ x: 123, y: 456 });
     await ok('move_cursor', { x: 10.6, y: 20.2 });
-    expect(pointerPosition(desktop.display)).toEqual({ x: 11, y: 20 });
+    expect(pointerPosition(ctx.display)).toEqual({ x: 11, y: 20 });
   });
 
   it('clicks arrive as real button events, where they were aimed', async () => {
-    const witness = await openEventWindow(desktop.display);
+    const witness = await openEventWindow(ctx.display);
     try {
       const { x: cx, y: cy } = witness.center;
       await ok('left_click', { x: cx, y: cy });
@@ -163,7 +148,7 @@ describe('mouse', () => {
   });
 
   it('mouse_down and mouse_up press and release once', async () => {
-    const witness = await openEventWindow(desktop.display);
+    const witness = await openEventWindow(ctx.display);
     try {
       await ok('mouse_down', { x: witness.center.x, y: witness.center.y, button: 'right' });
       await ok('mouse_up', { button: 'right' });
@@ -182,7 +167,7 @@ describe('mouse', () => {
   });
 
   it('drag presses once, moves through the path with the button held, releases once', async () => {
-    const witness = await openEventWindow(desktop.display);
+    const witness = await openEventWindow(ctx.display);
     try {
       const { x: x0, y: y0 } = witness.area;
       await ok('drag', {
@@ -215,14 +200,14 @@ describe('mouse', () => {
 
   it('drag_to moves a window by its title bar', async () => {
     const term = spawn('xterm', ['-geometry', '30x5+100+450', '-T', 'drag-me'], {
-      env: { ...process.env, DISPLAY: desktop.display },
+      env: { ...process.env, DISPLAY: ctx.display },
       stdio: 'ignore',
     });
     try {
-      const windowId = await findWindow(desktop.display, 'drag-me');
+      const windowId = await findWindow(ctx.display, 'drag-me');
       await sleep(200);
       const where = () => {
-        const { x: wx, y: wy } = windowGeometry(desktop.display, windowId);
+        const { x: wx, y: wy } = windowGeometry(ctx.display, windowId);
         return { x: wx, y: wy };
       };
       const before = where();
@@ -246,7 +231,7 @@ describe('mouse', () => {
 
 describe('scroll', () => {
   it('scrolls by notches in each direction (one notch per click sideways)', async () => {
-    const witness = await openEventWindow(desktop.display);
+    const witness = await openEventWindow(ctx.display);
     try {
       await ok('move_cursor', witness.center);
       await ok('scroll_up', { clicks: 2 });
@@ -276,16 +261,16 @@ describe('scroll', () => {
     await ok('scroll', { x: 0, y: -1000 });
     await ok('move_cursor', { x: 10, y: 20 });
     expect(performance.now() - started).toBeLessThan(5000);
-    expect(pointerPosition(desktop.display)).toEqual({ x: 10, y: 20 });
+    expect(pointerPosition(ctx.display)).toEqual({ x: 10, y: 20 });
   });
 });
 
 describe('coordinates far off the screen', () => {
   it('are clamped to its edge instead of wrapping around', async () => {
     await ok('move_cursor', { x: -1e9, y: 1e9 });
-    expect(pointerPosition(desktop.display)).toEqual({ x: 0, y: 799 });
+    expect(pointerPosition(ctx.display)).toEqual({ x: 0, y: 799 });
     await ok('left_click', { x: 70000, y: -5 });
-    expect(pointerPosition(desktop.display)).toEqual({ x: 1279, y: 0 });
+    expect(pointerPosition(ctx.display)).toEqual({ x: 1279, y: 0 });
     await ok('drag', {
       path: [
         [-50, -50],
@@ -293,12 +278,12 @@ describe('coordinates far off the screen', () => {
       ],
       duration: 0.05,
     });
-    expect(pointerPosition(desktop.display)).toEqual({ x: 1279, y: 400 });
+    expect(pointerPosition(ctx.display)).toEqual({ x: 1279, y: 400 });
   });
 });
 
 describe('clipboard', () => {
-  const env = () => ({ ...process.env, DISPLAY: desktop.display, LC_ALL: 'C.UTF-8' });
+  const env = () => ({ ...process.env, DISPLAY: ctx.display, LC_ALL: 'C.UTF-8' });
 
   it('set_clipboard is what other X apps paste', async () => {
     const text = 'héllo ✓ 世界 😀\nline 2';

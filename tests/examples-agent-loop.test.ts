@@ -1,47 +1,34 @@
-import type { RunningServer } from '@cua/computer-server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   findWindow,
   openRecordingTerminal,
   pointerPosition,
-  startDesktop,
   waitFor,
   windowGeometry,
   x,
-  type VirtualDisplay,
 } from './helpers/desktop.js';
+import { useDesktopServer } from './helpers/desktop-server.js';
 import { runExample } from './helpers/examples.js';
-import { startServer } from './helpers/server.js';
 import { openEventWindow } from './helpers/xev.js';
 
 const SCRIPT = 'examples/agent-loop/agent-loop.mjs';
 
-let desktop: VirtualDisplay;
-let server: RunningServer;
+const ctx = useDesktopServer();
 
-beforeAll(async () => {
-  desktop = await startDesktop();
-  server = await startServer({ display: desktop.display });
-  // A plain background that touches the screen's edges: the stand-in model never picks it.
-  x(desktop.display, 'xsetroot', ['-solid', '#204060']);
-}, 30_000);
-
-afterAll(async () => {
-  await server?.close();
-  await desktop?.stop();
-});
+// A plain background that touches the screen's edges: the stand-in model never picks it.
+beforeAll(() => x(ctx.display, 'xsetroot', ['-solid', '#204060']));
 
 describe('examples/agent-loop', () => {
   it('clicks where the model pointed in a half-size screenshot', async () => {
     // The only window: an empty white xev witness, right of and below the screen's middle, so a
     // click at the screenshot's own coordinates (unconverted, half of the screen's) misses it.
     const geometry = { x: 700, y: 400, width: 360, height: 240 };
-    const witness = await openEventWindow(desktop.display, geometry);
+    const witness = await openEventWindow(ctx.display, geometry);
     try {
       expect(witness.area.x).toBeGreaterThan(witness.center.x / 2);
       expect(witness.area.y).toBeGreaterThan(witness.center.y / 2);
       witness.clear();
-      const run = await runExample(SCRIPT, [], { CUA_URL: server.url, CUA_MAX_WIDTH: '640' });
+      const run = await runExample(SCRIPT, [], { CUA_URL: ctx.server.url, CUA_MAX_WIDTH: '640' });
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
       expect(run.stdout).toMatch(/^step 1: screenshot 640x400, scale 0\.5: click \(\d+, \d+\)/m);
@@ -66,17 +53,17 @@ describe('examples/agent-loop', () => {
   });
 
   it('at an uneven scale, clicks the biggest window to focus it and types into it', async () => {
-    const term = await openRecordingTerminal(desktop.display, 'agent-term');
-    const witness = await openEventWindow(desktop.display);
+    const term = await openRecordingTerminal(ctx.display, 'agent-term');
+    const witness = await openEventWindow(ctx.display);
     try {
       // The smaller xev window has the focus: the text reaches the terminal only if the click
       // landed on it.
-      const witnessId = await findWindow(desktop.display, 'xev-witness');
-      x(desktop.display, 'xdotool', ['windowactivate', '--sync', witnessId]);
+      const witnessId = await findWindow(ctx.display, 'xev-witness');
+      x(ctx.display, 'xdotool', ['windowactivate', '--sync', witnessId]);
       witness.clear();
       const text = 'typed by the agent ✓';
       const run = await runExample(SCRIPT, ['type into the terminal'], {
-        CUA_URL: server.url,
+        CUA_URL: ctx.server.url,
         CUA_MAX_WIDTH: '800',
         CUA_TEXT: text,
       });
@@ -91,8 +78,8 @@ describe('examples/agent-loop', () => {
 
       const expected = Buffer.from(text, 'utf8');
       expect((await term.waitForBytes(expected.length)).equals(expected)).toBe(true);
-      const box = windowGeometry(desktop.display, term.windowId);
-      const pointer = pointerPosition(desktop.display);
+      const box = windowGeometry(ctx.display, term.windowId);
+      const pointer = pointerPosition(ctx.display);
       expect(Math.abs(pointer.x - (box.x + box.width / 2))).toBeLessThanOrEqual(3);
       expect(Math.abs(pointer.y - (box.y + box.height / 2))).toBeLessThanOrEqual(3);
       expect(witness.presses()).toEqual([]);
@@ -103,7 +90,7 @@ describe('examples/agent-loop', () => {
   });
 
   it('stops at once when there is nothing to click', async () => {
-    const run = await runExample(SCRIPT, [], { CUA_URL: server.url });
+    const run = await runExample(SCRIPT, [], { CUA_URL: ctx.server.url });
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^step 1: screenshot 1024x640, scale 0\.8: done: nothing on /m);
   });

@@ -1,12 +1,6 @@
-import type { RunningServer } from '@cua/computer-server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  openRecordingTerminal,
-  pointerPosition,
-  startDesktop,
-  windowGeometry,
-  type VirtualDisplay,
-} from './helpers/desktop.js';
+import { describe, expect, it } from 'vitest';
+import { openRecordingTerminal, pointerPosition, windowGeometry } from './helpers/desktop.js';
+import { useDesktopServer } from './helpers/desktop-server.js';
 import { runExample } from './helpers/examples.js';
 import {
   expectThat,
@@ -15,7 +9,6 @@ import {
   startModelStandIn,
   type ModelRequest,
 } from './helpers/model-stand-in.js';
-import { startServer } from './helpers/server.js';
 import { openFocusedEventWindow } from './helpers/xev.js';
 
 const SCRIPT = 'examples/anthropic-agent/anthropic-agent.mjs';
@@ -23,18 +16,7 @@ const SCREEN = { width: 1920, height: 1080 };
 // What the adapter shrinks 1920x1080 to: long edge ≤ 1568 and ≤ 1.15 MP.
 const IMAGE = { width: 1429, height: 804 };
 
-let desktop: VirtualDisplay;
-let server: RunningServer;
-
-beforeAll(async () => {
-  desktop = await startDesktop(SCREEN);
-  server = await startServer({ display: desktop.display });
-}, 30_000);
-
-afterAll(async () => {
-  await server?.close();
-  await desktop?.stop();
-});
+const ctx = useDesktopServer({ desktop: SCREEN });
 
 /** A Messages API reply with these content blocks (the documented shape). */
 function message(index: number, content: unknown[], stopReason = 'tool_use') {
@@ -83,16 +65,16 @@ function expectScreenshotResult(request: ModelRequest, index: number): void {
 
 describe('examples/anthropic-agent', () => {
   it('clicks where Claude pointed on a shrunk screenshot and types into the terminal', async () => {
-    const term = await openRecordingTerminal(desktop.display, 'claude-term');
+    const term = await openRecordingTerminal(ctx.display, 'claude-term');
     // The xev window has the focus: the text reaches the terminal only if the click did.
-    const witness = await openFocusedEventWindow(desktop.display, {
+    const witness = await openFocusedEventWindow(ctx.display, {
       x: 1300,
       y: 600,
       width: 300,
       height: 200,
     });
     try {
-      const box = windowGeometry(desktop.display, term.windowId);
+      const box = windowGeometry(ctx.display, term.windowId);
       const target = { x: box.x + box.width - 37, y: box.y + box.height - 23 };
       const point = seenAt(target, SCREEN, IMAGE);
       const text = 'typed by claude ✓';
@@ -137,7 +119,7 @@ describe('examples/anthropic-agent', () => {
       ]);
       try {
         const run = await runExample(SCRIPT, ['type into the terminal'], {
-          CUA_URL: server.url,
+          CUA_URL: ctx.server.url,
           ANTHROPIC_API_KEY: 'sk-ant-test',
           ANTHROPIC_BASE_URL: model.url,
         });
@@ -157,7 +139,7 @@ describe('examples/anthropic-agent', () => {
 
         // On the desktop: the pointer is on the screen pixel the model pointed at (one
         // screenshot pixel covers 1.34 screen pixels), and the terminal got the text.
-        const pointer = pointerPosition(desktop.display);
+        const pointer = pointerPosition(ctx.display);
         expect(Math.abs(pointer.x - target.x)).toBeLessThanOrEqual(1);
         expect(Math.abs(pointer.y - target.y)).toBeLessThanOrEqual(1);
         const expected = Buffer.from(text, 'utf8');
@@ -184,7 +166,7 @@ describe('examples/anthropic-agent', () => {
     ]);
     try {
       const run = await runExample(SCRIPT, [], {
-        CUA_URL: server.url,
+        CUA_URL: ctx.server.url,
         ANTHROPIC_API_KEY: 'sk-ant-test',
         ANTHROPIC_BASE_URL: model.url,
       });

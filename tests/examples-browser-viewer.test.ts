@@ -1,5 +1,4 @@
 import { Computer } from '@cua/computer-client';
-import type { RunningServer } from '@cua/computer-server';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './helpers/browser.js';
@@ -8,13 +7,12 @@ import {
   openRecordingTerminal,
   pointerPosition,
   sleep,
-  startDesktop,
   waitFor,
   windowGeometry,
   x,
   type RecordingTerminal,
-  type VirtualDisplay,
 } from './helpers/desktop.js';
+import { useDesktopServer } from './helpers/desktop-server.js';
 import { startExample, type RunningExample } from './helpers/examples.js';
 import { startServer } from './helpers/server.js';
 import { openEventWindow } from './helpers/xev.js';
@@ -24,35 +22,37 @@ import { openEventWindow } from './helpers/xev.js';
 const SCREEN = { width: 1600, height: 1000 };
 const ROOT = [0x2a, 0x7f, 0x3f] as const;
 
-let desktop: VirtualDisplay;
 let viewer: RunningExample;
-let server: RunningServer;
 let browser: Browser;
 let term: RecordingTerminal;
 let witness: Awaited<ReturnType<typeof openEventWindow>>;
 let page: Page;
 const pageErrors: string[] = [];
 
+const ctx = useDesktopServer({
+  desktop: SCREEN,
+  server: async ({ display }) => {
+    const hex = ROOT.map((v) => v.toString(16).padStart(2, '0')).join('');
+    x(display, 'xsetroot', ['-solid', `#${hex}`]);
+    term = await openRecordingTerminal(display, 'viewer-term');
+    witness = await openEventWindow(display);
+    // The page is served by the example itself; its origin is what the server must allow.
+    const ready = /^viewer: (http:\/\/127\.0\.0\.1:\d+)\//m;
+    viewer = await startExample('examples/browser-viewer/serve.mjs', ['0'], {}, ready);
+    return { display, allowOrigins: [viewer.match[1]!] };
+  },
+  afterServer: async () => {
+    await witness?.close();
+    await term?.close();
+  },
+  timeoutMs: 60_000,
+});
 beforeAll(async () => {
-  desktop = await startDesktop(SCREEN);
-  const hex = ROOT.map((v) => v.toString(16).padStart(2, '0')).join('');
-  x(desktop.display, 'xsetroot', ['-solid', `#${hex}`]);
-  term = await openRecordingTerminal(desktop.display, 'viewer-term');
-  witness = await openEventWindow(desktop.display);
-  // The page is served by the example itself; its origin is what the server must allow.
-  const ready = /^viewer: (http:\/\/127\.0\.0\.1:\d+)\//m;
-  viewer = await startExample('examples/browser-viewer/serve.mjs', ['0'], {}, ready);
-  server = await startServer({ display: desktop.display, allowOrigins: [viewer.match[1]!] });
   browser = await launchChromium();
 }, 60_000);
-
 afterAll(async () => {
   await browser?.close();
   await viewer?.stop();
-  await server?.close();
-  await witness?.close();
-  await term?.close();
-  await desktop?.stop();
 });
 
 /** The picture's geometry on the page, and a pixel of its current frame. */
@@ -89,7 +89,7 @@ describe('examples/browser-viewer in headless Chromium', () => {
   it('shows the live desktop; a click on the picture clicks that spot on the target', async () => {
     page = await browser.newPage({ viewport: { width: 1000, height: 800 } });
     page.on('pageerror', (error) => pageErrors.push(String(error)));
-    await page.goto(`${viewer.match[1]}/?server=${encodeURIComponent(server.url)}`);
+    await page.goto(`${viewer.match[1]}/?server=${encodeURIComponent(ctx.server.url)}`);
     await page.waitForFunction(
       () => {
         const img = document.getElementById('screen') as HTMLImageElement | null;
@@ -109,10 +109,10 @@ describe('examples/browser-viewer in headless Chromium', () => {
     expect(await page.textContent('#status')).toMatch(/^Connected to .*, screen 1600x1000\.$/);
 
     // The xev window has the focus; aim at the middle of the terminal on the picture.
-    const witnessId = await findWindow(desktop.display, 'xev-witness');
-    x(desktop.display, 'xdotool', ['windowactivate', '--sync', witnessId]);
+    const witnessId = await findWindow(ctx.display, 'xev-witness');
+    x(ctx.display, 'xdotool', ['windowactivate', '--sync', witnessId]);
     witness.clear();
-    const box = windowGeometry(desktop.display, term.windowId);
+    const box = windowGeometry(ctx.display, term.windowId);
     const aim = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
     const onPage = {
       x: Math.round(shown.left + (aim.x * shown.width) / SCREEN.width),
@@ -126,7 +126,7 @@ describe('examples/browser-viewer in headless Chromium', () => {
     await page.mouse.click(onPage.x, onPage.y);
     const pointer = await waitFor(
       () => {
-        const at = pointerPosition(desktop.display);
+        const at = pointerPosition(ctx.display);
         return Math.abs(at.x - expected.x) <= 2 && Math.abs(at.y - expected.y) <= 2
           ? at
           : undefined;
@@ -145,7 +145,7 @@ describe('examples/browser-viewer in headless Chromium', () => {
     const still = (await picture(page, corner)).frames;
     await sleep(1000);
     expect((await picture(page, corner)).frames).toBe(still);
-    x(desktop.display, 'xsetroot', ['-solid', '#c02040']);
+    x(ctx.display, 'xsetroot', ['-solid', '#c02040']);
     await page.waitForFunction(
       (before) => Number(document.getElementById('screen')!.dataset.frames) > before,
       still,
@@ -164,7 +164,7 @@ describe('examples/browser-viewer in headless Chromium', () => {
   }, 45_000);
 
   it('"Take control" pauses an agent on another connection until it is handed back', async () => {
-    const agent = new Computer({ url: server.url });
+    const agent = new Computer({ url: ctx.server.url });
     try {
       await page.check('#control');
       await page.waitForFunction(() =>
@@ -176,14 +176,14 @@ describe('examples/browser-viewer in headless Chromium', () => {
         document.getElementById('status')!.textContent?.startsWith('Control handed back'),
       );
       await agent.moveCursor(5, 5);
-      expect(pointerPosition(desktop.display)).toEqual({ x: 5, y: 5 });
+      expect(pointerPosition(ctx.display)).toEqual({ x: 5, y: 5 });
     } finally {
       await agent.close();
     }
   });
 
   it('tells how to let the page in when the server refuses its origin', async () => {
-    const closed = await startServer({ display: desktop.display });
+    const closed = await startServer({ display: ctx.display });
     const tab = await browser.newPage();
     try {
       await tab.goto(`${viewer.match[1]}/?server=${encodeURIComponent(closed.url)}`);

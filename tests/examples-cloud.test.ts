@@ -1,47 +1,35 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
-import type { RunningServer } from '@cua/computer-server';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDesktop, type VirtualDisplay } from './helpers/desktop.js';
+import { describe, expect, it } from 'vitest';
+import { useDesktopServer } from './helpers/desktop-server.js';
+import { useTempDir } from './helpers/temp-dir.js';
 import { runExample } from './helpers/examples.js';
-import { startServer } from './helpers/server.js';
 
 const SCRIPT = 'examples/cloud/cloud.mjs';
 const KEY = 'sk-example-test-0123456789';
 
-let desktop: VirtualDisplay;
-let server: RunningServer;
-let dir: string;
-
-beforeAll(async () => {
-  desktop = await startDesktop();
+const tmp = useTempDir('cua-cloud-example-');
+const ctx = useDesktopServer({
   // Local keys stand in for the cloud's key service; the client side is the same.
-  server = await startServer({
-    display: desktop.display,
+  server: ({ display }) => ({
+    display,
     auth: { mode: 'keys', apiKeys: [KEY], containerName: 'example-box' },
-  });
-  dir = mkdtempSync(join(tmpdir(), 'cua-cloud-example-'));
-}, 30_000);
-
-afterAll(async () => {
-  await server?.close();
-  await desktop?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  }),
 });
 
 describe('examples/cloud', () => {
   it('authenticates with the name and key from the environment and works', async () => {
-    const png = join(dir, 'cloud.png');
+    const png = join(tmp.path, 'cloud.png');
     const run = await runExample(SCRIPT, [png], {
-      CUA_URL: server.url,
+      CUA_URL: ctx.server.url,
       CUA_CONTAINER_NAME: 'example-box',
       CUA_API_KEY: KEY,
     });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain(`connecting to ${server.url} as example-box`);
+    expect(run.stdout).toContain(`connecting to ${ctx.server.url} as example-box`);
     // The command ran on the target, which is this machine here.
     expect(run.stdout).toContain(`host: ${hostname()}`);
     expect(run.stdout).toContain(`screenshot: ${png} (1280x800 png)`);
@@ -58,9 +46,9 @@ describe('examples/cloud', () => {
     ['a wrong key', 'example-box', 'sk-wrong'],
     ['a wrong container name', 'other-box', KEY],
   ])('with %s it says authentication failed and exits 1', async (_what, name, key) => {
-    const png = join(dir, `refused-${name}-${key.length}.png`);
+    const png = join(tmp.path, `refused-${name}-${key.length}.png`);
     const run = await runExample(SCRIPT, [png], {
-      CUA_URL: server.url,
+      CUA_URL: ctx.server.url,
       CUA_CONTAINER_NAME: name,
       CUA_API_KEY: key,
     });
@@ -73,7 +61,7 @@ describe('examples/cloud', () => {
   });
 
   it('without the variables it says which ones to set and exits 2', async () => {
-    const run = await runExample(SCRIPT, [], { CUA_URL: server.url, CUA_API_KEY: KEY });
+    const run = await runExample(SCRIPT, [], { CUA_URL: ctx.server.url, CUA_API_KEY: KEY });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('Set CUA_CONTAINER_NAME and CUA_API_KEY');
   });

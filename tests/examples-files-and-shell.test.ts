@@ -1,30 +1,15 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RunningServer } from '@cua/computer-server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDesktop, type VirtualDisplay } from './helpers/desktop.js';
+import { describe, expect, it } from 'vitest';
+import { useDesktopServer } from './helpers/desktop-server.js';
+import { useTempDir } from './helpers/temp-dir.js';
 import { runExample } from './helpers/examples.js';
-import { startServer } from './helpers/server.js';
 
 const SCRIPT = 'examples/files-and-shell/files-and-shell.mjs';
 
-let desktop: VirtualDisplay;
-let server: RunningServer;
-let dir: string;
-
-beforeAll(async () => {
-  desktop = await startDesktop();
-  server = await startServer({ display: desktop.display });
-  dir = mkdtempSync(join(tmpdir(), 'cua-files-example-'));
-}, 30_000);
-
-afterAll(async () => {
-  await server?.close();
-  await desktop?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+const tmp = useTempDir('cua-files-example-');
+const ctx = useDesktopServer();
 
 /** What `LC_ALL=C sort -u` makes of these lines (byte order equals UTF-16 order below U+D800). */
 function sortedUnique(text: string): string {
@@ -34,13 +19,13 @@ function sortedUnique(text: string): string {
 
 /** Runs the example on a file and checks what it printed, downloaded and left behind. */
 async function roundTrip(input: Buffer) {
-  const inputPath = join(dir, `input-${input.length}.txt`);
-  const outputPath = join(dir, `result-${input.length}.txt`);
+  const inputPath = join(tmp.path, `input-${input.length}.txt`);
+  const outputPath = join(tmp.path, `result-${input.length}.txt`);
   writeFileSync(inputPath, input);
   const run = await runExample(
     SCRIPT,
     [inputPath, outputPath],
-    { CUA_URL: server.url },
+    { CUA_URL: ctx.server.url },
     {
       timeoutMs: 40_000,
     },
@@ -74,8 +59,8 @@ describe('examples/files-and-shell', () => {
   }, 60_000);
 
   it('makes its own sample when given no file', async () => {
-    const cwd = mkdtempSync(join(dir, 'cwd-'));
-    const run = await runExample(SCRIPT, [], { CUA_URL: server.url }, { cwd });
+    const cwd = mkdtempSync(join(tmp.path, 'cwd-'));
+    const run = await runExample(SCRIPT, [], { CUA_URL: ctx.server.url }, { cwd });
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('input: (sample), 33 bytes');
     expect(run.stdout).toContain('(matches the local file)');

@@ -1,33 +1,15 @@
-import type { RunningServer } from '@cua/computer-server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  openRecordingTerminal,
-  pointerPosition,
-  startDesktop,
-  windowGeometry,
-  type VirtualDisplay,
-} from './helpers/desktop.js';
+import { describe, expect, it } from 'vitest';
+import { openRecordingTerminal, pointerPosition, windowGeometry } from './helpers/desktop.js';
+import { useDesktopServer } from './helpers/desktop-server.js';
 import { runExample } from './helpers/examples.js';
 import { expectThat, pngSize, startModelStandIn } from './helpers/model-stand-in.js';
-import { startServer } from './helpers/server.js';
 import { openFocusedEventWindow } from './helpers/xev.js';
 
 const SCRIPT = 'examples/gemini-agent/gemini-agent.mjs';
 // 1280x800 fits Gemini's 1440x900 as it is.
 const SCREEN = { width: 1280, height: 800 };
 
-let desktop: VirtualDisplay;
-let server: RunningServer;
-
-beforeAll(async () => {
-  desktop = await startDesktop(SCREEN);
-  server = await startServer({ display: desktop.display });
-}, 30_000);
-
-afterAll(async () => {
-  await server?.close();
-  await desktop?.stop();
-});
+const ctx = useDesktopServer({ desktop: SCREEN });
 
 /** A generateContent reply with these parts (the documented shape). */
 const reply = (parts: unknown[]) => ({
@@ -52,16 +34,16 @@ function expectImage(part: Part | undefined, what: string): void {
 
 describe('examples/gemini-agent', () => {
   it('types where Gemini pointed on its 0-999 grid', async () => {
-    const term = await openRecordingTerminal(desktop.display, 'gemini-term');
+    const term = await openRecordingTerminal(ctx.display, 'gemini-term');
     // The xev window has the focus: the text reaches the terminal only if the click did.
-    const witness = await openFocusedEventWindow(desktop.display, {
+    const witness = await openFocusedEventWindow(ctx.display, {
       x: 900,
       y: 500,
       width: 300,
       height: 200,
     });
     try {
-      const box = windowGeometry(desktop.display, term.windowId);
+      const box = windowGeometry(ctx.display, term.windowId);
       const target = { x: box.x + box.width - 29, y: box.y + box.height - 31 };
       const grid = {
         x: Math.floor(((target.x + 0.5) * 1000) / SCREEN.width),
@@ -97,7 +79,7 @@ describe('examples/gemini-agent', () => {
       ]);
       try {
         const run = await runExample(SCRIPT, ['type into the terminal'], {
-          CUA_URL: server.url,
+          CUA_URL: ctx.server.url,
           GEMINI_API_KEY: 'test-key',
           GOOGLE_GEMINI_BASE_URL: model.url,
         });
@@ -110,7 +92,7 @@ describe('examples/gemini-agent', () => {
 
         // One grid cell is 1.28 screen pixels wide: the pointer is on the target's pixel or
         // its neighbour, and the click focused the terminal.
-        const pointer = pointerPosition(desktop.display);
+        const pointer = pointerPosition(ctx.display);
         expect(Math.abs(pointer.x - target.x)).toBeLessThanOrEqual(1);
         expect(Math.abs(pointer.y - target.y)).toBeLessThanOrEqual(1);
         const expected = Buffer.from(text, 'utf8');

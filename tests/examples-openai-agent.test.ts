@@ -1,12 +1,6 @@
-import type { RunningServer } from '@cua/computer-server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  openRecordingTerminal,
-  pointerPosition,
-  startDesktop,
-  windowGeometry,
-  type VirtualDisplay,
-} from './helpers/desktop.js';
+import { describe, expect, it } from 'vitest';
+import { openRecordingTerminal, pointerPosition, windowGeometry } from './helpers/desktop.js';
+import { useDesktopServer } from './helpers/desktop-server.js';
 import { runExample } from './helpers/examples.js';
 import {
   expectThat,
@@ -15,7 +9,6 @@ import {
   startModelStandIn,
   type ModelRequest,
 } from './helpers/model-stand-in.js';
-import { startServer } from './helpers/server.js';
 import { openFocusedEventWindow } from './helpers/xev.js';
 
 const SCRIPT = 'examples/openai-agent/openai-agent.mjs';
@@ -23,18 +16,7 @@ const SCREEN = { width: 2560, height: 1440 };
 // The `computer` tool's budget (1920x1200) keeps 16:9 at 1920x1080: 0.75 of the screen.
 const IMAGE = { width: 1920, height: 1080 };
 
-let desktop: VirtualDisplay;
-let server: RunningServer;
-
-beforeAll(async () => {
-  desktop = await startDesktop(SCREEN);
-  server = await startServer({ display: desktop.display });
-}, 30_000);
-
-afterAll(async () => {
-  await server?.close();
-  await desktop?.stop();
-});
+const ctx = useDesktopServer({ desktop: SCREEN });
 
 /** A Responses API reply with these output items (the documented shape). */
 function response(index: number, output: unknown[]) {
@@ -90,16 +72,16 @@ function expectScreenshotOutput(request: ModelRequest, index: number): void {
 
 describe('examples/openai-agent', () => {
   it('runs a batched click and typing on a 2560x1440 screen, where the model pointed', async () => {
-    const term = await openRecordingTerminal(desktop.display, 'openai-term');
+    const term = await openRecordingTerminal(ctx.display, 'openai-term');
     // The xev window has the focus: the text reaches the terminal only if the click did.
-    const witness = await openFocusedEventWindow(desktop.display, {
+    const witness = await openFocusedEventWindow(ctx.display, {
       x: 1800,
       y: 900,
       width: 300,
       height: 200,
     });
     try {
-      const box = windowGeometry(desktop.display, term.windowId);
+      const box = windowGeometry(ctx.display, term.windowId);
       const target = { x: box.x + box.width - 41, y: box.y + box.height - 17 };
       const [px, py] = seenAt(target, SCREEN, IMAGE);
       const text = 'typed by gpt ✓';
@@ -139,7 +121,7 @@ describe('examples/openai-agent', () => {
       ]);
       try {
         const run = await runExample(SCRIPT, ['type into the terminal'], {
-          CUA_URL: server.url,
+          CUA_URL: ctx.server.url,
           OPENAI_API_KEY: 'sk-test',
           OPENAI_BASE_URL: `${model.url}/v1`,
         });
@@ -155,7 +137,7 @@ describe('examples/openai-agent', () => {
         expect(run.stdout).toContain('step 3: model: Typed it.');
         expect(run.stdout).toMatch(/^done$/m);
 
-        const pointer = pointerPosition(desktop.display);
+        const pointer = pointerPosition(ctx.display);
         expect(Math.abs(pointer.x - target.x)).toBeLessThanOrEqual(1);
         expect(Math.abs(pointer.y - target.y)).toBeLessThanOrEqual(1);
         const expected = Buffer.from(text, 'utf8');
@@ -184,7 +166,7 @@ describe('examples/openai-agent', () => {
     ]);
     try {
       const run = await runExample(SCRIPT, [], {
-        CUA_URL: server.url,
+        CUA_URL: ctx.server.url,
         OPENAI_API_KEY: 'sk-test',
         OPENAI_BASE_URL: `${model.url}/v1`,
       });

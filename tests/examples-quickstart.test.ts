@@ -1,21 +1,18 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RunningServer } from '@cua/computer-server';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   findWindow,
   openRecordingTerminal,
   pointerPosition,
-  startDesktop,
   windowGeometry,
   x,
   type RecordingTerminal,
-  type VirtualDisplay,
 } from './helpers/desktop.js';
+import { useDesktopServer } from './helpers/desktop-server.js';
+import { useTempDir } from './helpers/temp-dir.js';
 import { runExample } from './helpers/examples.js';
-import { startServer } from './helpers/server.js';
 import { openEventWindow } from './helpers/xev.js';
 
 const serverVersion = (
@@ -24,45 +21,32 @@ const serverVersion = (
   }
 ).version;
 
-let desktop: VirtualDisplay;
-let server: RunningServer;
-let dir: string;
-
-beforeAll(async () => {
-  desktop = await startDesktop();
-  server = await startServer({ display: desktop.display });
-  dir = mkdtempSync(join(tmpdir(), 'cua-quickstart-'));
-}, 30_000);
-
-afterAll(async () => {
-  await server?.close();
-  await desktop?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+const tmp = useTempDir('cua-quickstart-');
+const ctx = useDesktopServer();
 
 describe('examples/quickstart', () => {
   it('prints the version, saves a PNG, clicks, types there, reads the clipboard', async () => {
-    x(desktop.display, 'xsetroot', ['-solid', '#336699']);
-    const term: RecordingTerminal = await openRecordingTerminal(desktop.display, 'quickstart-term');
-    const witness = await openEventWindow(desktop.display);
+    x(ctx.display, 'xsetroot', ['-solid', '#336699']);
+    const term: RecordingTerminal = await openRecordingTerminal(ctx.display, 'quickstart-term');
+    const witness = await openEventWindow(ctx.display);
     try {
       // Another window has the focus: only a click that lands on the terminal lets it get the
       // typed text.
-      const witnessId = await findWindow(desktop.display, 'xev-witness');
-      x(desktop.display, 'xdotool', ['windowactivate', '--sync', witnessId]);
-      expect(x(desktop.display, 'xdotool', ['getactivewindow']).trim()).toBe(witnessId);
+      const witnessId = await findWindow(ctx.display, 'xev-witness');
+      x(ctx.display, 'xdotool', ['windowactivate', '--sync', witnessId]);
+      expect(x(ctx.display, 'xdotool', ['getactivewindow']).trim()).toBe(witnessId);
       witness.clear();
-      const box = windowGeometry(desktop.display, term.windowId);
+      const box = windowGeometry(ctx.display, term.windowId);
       const target = {
         x: box.x + Math.floor(box.width / 2),
         y: box.y + Math.floor(box.height / 2),
       };
-      const png = join(dir, 'screen.png');
+      const png = join(tmp.path, 'screen.png');
 
       const run = await runExample(
         'examples/quickstart/quickstart.mjs',
         [png, String(target.x), String(target.y)],
-        { CUA_URL: server.url },
+        { CUA_URL: ctx.server.url },
       );
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
@@ -81,7 +65,7 @@ describe('examples/quickstart', () => {
       expect([...data.subarray(corner, corner + 3)]).toEqual([0x33, 0x66, 0x99]);
 
       // The click went where it was told, and moved the focus to the terminal (not the witness).
-      expect(pointerPosition(desktop.display)).toEqual(target);
+      expect(pointerPosition(ctx.display)).toEqual(target);
       expect(witness.presses()).toEqual([]);
       const expected = Buffer.from('Hello from cua ✓', 'utf8');
       expect((await term.waitForBytes(expected.length)).equals(expected)).toBe(true);
@@ -91,7 +75,7 @@ describe('examples/quickstart', () => {
         run.stdout,
       );
       expect(clip, run.stdout).not.toBeNull();
-      expect(x(desktop.display, 'xsel', ['--clipboard', '--output'])).toBe(clip![1]);
+      expect(x(ctx.display, 'xsel', ['--clipboard', '--output'])).toBe(clip![1]);
     } finally {
       await witness.close();
       await term.close();
@@ -99,9 +83,13 @@ describe('examples/quickstart', () => {
   });
 
   it('says plainly when no server is there, and exits non-zero', async () => {
-    const run = await runExample('examples/quickstart/quickstart.mjs', [join(dir, 'none.png')], {
-      CUA_URL: 'ws://127.0.0.1:1/ws',
-    });
+    const run = await runExample(
+      'examples/quickstart/quickstart.mjs',
+      [join(tmp.path, 'none.png')],
+      {
+        CUA_URL: 'ws://127.0.0.1:1/ws',
+      },
+    );
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/^quickstart failed: .*ECONNREFUSED/);
   });

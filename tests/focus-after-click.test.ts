@@ -1,8 +1,6 @@
-import { Computer } from '@cua/computer-client';
-import type { RunningServer } from '@cua/computer-server';
-import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from 'vitest';
-import { startDesktop, waitFor, type VirtualDisplay } from './helpers/desktop.js';
-import { startServer } from './helpers/server.js';
+import { beforeEach, afterEach, describe, expect, it } from 'vitest';
+import { waitFor } from './helpers/desktop.js';
+import { useDesktopServer } from './helpers/desktop-server.js';
 import { openSlowFocusWindows, type SlowFocusWindows } from './helpers/slow-focus-windows.js';
 
 // A click and the keys after it in one batch, as a model's "click, then type" arrives, on a
@@ -19,26 +17,11 @@ const centre = (box: { x: number; y: number; width: number; height: number }) =>
   y: box.y + box.height / 2,
 });
 
-let desktop: VirtualDisplay;
-let server: RunningServer;
-let computer: Computer;
+const ctx = useDesktopServer({ desktop: { windowManager: 'none' }, client: 'computer' });
 let windows: SlowFocusWindows;
 
-beforeAll(async () => {
-  desktop = await startDesktop({ windowManager: 'none' });
-  server = await startServer({ display: desktop.display });
-  computer = new Computer({ url: server.url });
-  await computer.connect();
-}, 30_000);
-
-afterAll(async () => {
-  await computer?.close();
-  await server?.close();
-  await desktop?.stop();
-});
-
 beforeEach(async () => {
-  windows = await openSlowFocusWindows(desktop.display, WINDOWS, {
+  windows = await openSlowFocusWindows(ctx.display, WINDOWS, {
     focusOnClick: ['slow'],
     delayMs: FOCUS_DELAY_MS,
   });
@@ -48,7 +31,7 @@ beforeEach(async () => {
 afterEach(() => windows.close());
 
 async function clickThenType(at: { x: number; y: number }, text: string): Promise<void> {
-  await computer.batch([
+  await ctx.computer.batch([
     { command: 'left_click', params: at },
     { command: 'type_text', params: { text } },
   ]);

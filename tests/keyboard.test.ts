@@ -1,38 +1,19 @@
-import type { RunningServer } from '@cua/computer-server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  openRecordingTerminal,
-  startDesktop,
-  type RecordingTerminal,
-  type VirtualDisplay,
-} from './helpers/desktop.js';
-import { RawClient, startServer } from './helpers/server.js';
+import { describe, expect, it } from 'vitest';
+import { openRecordingTerminal, type RecordingTerminal } from './helpers/desktop.js';
+import { useDesktopServer } from './helpers/desktop-server.js';
+import { RawClient } from './helpers/server.js';
 
-let desktop: VirtualDisplay;
-let server: RunningServer;
-let client: RawClient;
+const ctx = useDesktopServer({ client: 'raw' });
 let term: RecordingTerminal;
 
-beforeAll(async () => {
-  desktop = await startDesktop();
-  server = await startServer({ display: desktop.display });
-  client = await RawClient.open(server.url);
-}, 30_000);
-
-afterAll(async () => {
-  await client?.close();
-  await server?.close();
-  await desktop?.stop();
-});
-
-async function ok(command: string, params: Record<string, unknown>, via: RawClient = client) {
+async function ok(command: string, params: Record<string, unknown>, via: RawClient = ctx.client) {
   const reply = await via.request({ command, params });
   expect(reply, `${command}: ${JSON.stringify(reply)}`).toMatchObject({ success: true });
 }
 
 /** Types through the server into a fresh raw xterm and returns the bytes that arrived. */
 async function typed(action: () => Promise<void>, expectedBytes: number): Promise<Buffer> {
-  term = await openRecordingTerminal(desktop.display);
+  term = await openRecordingTerminal(ctx.display);
   try {
     await action();
     return await term.waitForBytes(expectedBytes);
@@ -84,14 +65,14 @@ describe('keys', () => {
 
   it('an unknown key is refused, naming it, and nothing is typed', async () => {
     expect(
-      await client.request({ command: 'press_key', params: { key: 'pagedownn' } }),
+      await ctx.client.request({ command: 'press_key', params: { key: 'pagedownn' } }),
     ).toMatchObject({
       success: false,
       code: 'invalid_params',
       error: expect.stringContaining('Unknown key: pagedownn'),
     });
     expect(
-      await client.request({ command: 'hotkey', params: { keys: ['ctrl', 'nokey'] } }),
+      await ctx.client.request({ command: 'hotkey', params: { keys: ['ctrl', 'nokey'] } }),
     ).toMatchObject({
       success: false,
       error: expect.stringContaining('Unknown key in hotkey: nokey'),
@@ -101,7 +82,7 @@ describe('keys', () => {
 
 describe('one global input queue', () => {
   it('two agents typing at once never interleave their keystrokes', async () => {
-    const other = await RawClient.open(server.url);
+    const other = await RawClient.open(ctx.server.url);
     const first = 'a'.repeat(300);
     const second = 'b'.repeat(300);
     try {
@@ -119,7 +100,7 @@ describe('one global input queue', () => {
   });
 
   it('a screenshot does not wait behind a long type_text', async () => {
-    const other = await RawClient.open(server.url);
+    const other = await RawClient.open(ctx.server.url);
     try {
       // Long enough to take far longer than a screenshot; the desktop worker is warmed up first.
       const text = 'x'.repeat(30_000);

@@ -2,22 +2,14 @@
 // does not read stays bounded, and takeover pauses every other connection's input.
 import { once } from 'node:events';
 import { decodeBinaryReply } from '@cua/computer-protocol';
-import type { RunningServer } from '@cua/computer-server';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import {
-  pointerPosition,
-  sleep,
-  startDesktop,
-  waitFor,
-  x,
-  type VirtualDisplay,
-} from './helpers/desktop.js';
-import { RawClient, startServer } from './helpers/server.js';
+import { pointerPosition, sleep, waitFor, x } from './helpers/desktop.js';
+import { useDesktopServer } from './helpers/desktop-server.js';
+import { RawClient } from './helpers/server.js';
 
-let desktop: VirtualDisplay;
-let server: RunningServer;
+const ctx = useDesktopServer({ desktop: { windowManager: 'none', width: 640, height: 400 } });
 
 interface Frame {
   seq: number;
@@ -28,7 +20,7 @@ interface Frame {
 
 /** A viewer: a raw socket that subscribes with `binary: true` and keeps every frame. */
 async function viewer(params: Record<string, unknown> = {}) {
-  const ws = new WebSocket(server.url, { perMessageDeflate: false });
+  const ws = new WebSocket(ctx.server.url, { perMessageDeflate: false });
   await once(ws, 'open');
   const frames: Frame[] = [];
   const replies: Record<string, unknown>[] = [];
@@ -60,16 +52,7 @@ async function pixel(bytes: Uint8Array, px: number, py: number): Promise<number[
   return [data[i]!, data[i + 1]!, data[i + 2]!];
 }
 
-beforeAll(async () => {
-  desktop = await startDesktop({ windowManager: 'none', width: 640, height: 400 });
-  x(desktop.display, 'xsetroot', ['-solid', '#102030']);
-  server = await startServer({ display: desktop.display });
-}, 30_000);
-
-afterAll(async () => {
-  await server?.close();
-  await desktop?.stop();
-});
+beforeAll(() => x(ctx.display, 'xsetroot', ['-solid', '#102030']));
 
 describe('subscribe_frames', () => {
   it('sends a frame when the screen changes, showing the change, and none while it is still', async () => {
@@ -80,11 +63,11 @@ describe('subscribe_frames', () => {
       const settled = view.frames.length;
       await sleep(800);
       // Still screen, pointer motion included (the cursor is not screen content).
-      x(desktop.display, 'xdotool', ['mousemove', '50', '60']);
+      x(ctx.display, 'xdotool', ['mousemove', '50', '60']);
       await sleep(300);
       expect(view.frames.length).toBe(settled);
 
-      x(desktop.display, 'xsetroot', ['-solid', '#e0a010']);
+      x(ctx.display, 'xsetroot', ['-solid', '#e0a010']);
       const frame = await waitFor(
         () => view.frames.slice(settled).at(-1),
         5000,
@@ -108,7 +91,7 @@ describe('subscribe_frames', () => {
       const started = Date.now();
       // Continuous change: a new colour every 20 ms for 1.2 s.
       for (let i = 0; Date.now() - started < 1200; i++) {
-        x(desktop.display, 'xsetroot', ['-solid', i % 2 ? '#ff0000' : '#0000ff']);
+        x(ctx.display, 'xsetroot', ['-solid', i % 2 ? '#ff0000' : '#0000ff']);
         await sleep(20);
       }
       await sleep(300);
@@ -122,7 +105,7 @@ describe('subscribe_frames', () => {
   });
 
   it('needs a request id on /ws', async () => {
-    const client = await RawClient.open(server.url);
+    const client = await RawClient.open(ctx.server.url);
     try {
       const reply = await client.request({ command: 'subscribe_frames', params: {} });
       expect(reply).toMatchObject({ success: false, code: 'invalid_request' });
@@ -132,7 +115,7 @@ describe('subscribe_frames', () => {
   });
 
   it('a viewer that stops reading holds up nobody else', async () => {
-    const ws = new WebSocket(server.url, { perMessageDeflate: false });
+    const ws = new WebSocket(ctx.server.url, { perMessageDeflate: false });
     await once(ws, 'open');
     ws.send(
       JSON.stringify({
@@ -145,14 +128,14 @@ describe('subscribe_frames', () => {
     await sleep(200);
     (ws as unknown as { _socket: { pause(): void } })._socket.pause();
     for (let i = 0; i < 30; i++) {
-      x(desktop.display, 'xsetroot', [
+      x(ctx.display, 'xsetroot', [
         '-solid',
         `#${((i * 7919) & 0xffffff).toString(16).padStart(6, '0')}`,
       ]);
       await sleep(20);
     }
     // One frame in flight per stream (frame-stream.test.ts): the others are served at once.
-    const client = await RawClient.open(server.url);
+    const client = await RawClient.open(ctx.server.url);
     const started = Date.now();
     expect(
       await client.request({ command: 'screenshot', params: { format: 'jpeg' } }),
@@ -167,8 +150,8 @@ describe('subscribe_frames', () => {
 
 describe('take_control', () => {
   it("pauses other connections' input until it is released or its connection closes", async () => {
-    const person = await RawClient.open(server.url);
-    const agent = await RawClient.open(server.url);
+    const person = await RawClient.open(ctx.server.url);
+    const agent = await RawClient.open(ctx.server.url);
     try {
       expect(await person.request({ command: 'take_control' })).toMatchObject({ success: true });
       const refused = await agent.request({ command: 'move_cursor', params: { x: 200, y: 150 } });
@@ -181,14 +164,14 @@ describe('take_control', () => {
       ).toMatchObject({
         success: true,
       });
-      expect(pointerPosition(desktop.display)).toEqual({ x: 30, y: 40 });
+      expect(pointerPosition(ctx.display)).toEqual({ x: 30, y: 40 });
       expect(await person.request({ command: 'release_control' })).toMatchObject({ success: true });
       expect(
         await agent.request({ command: 'move_cursor', params: { x: 200, y: 150 } }),
       ).toMatchObject({
         success: true,
       });
-      expect(pointerPosition(desktop.display)).toEqual({ x: 200, y: 150 });
+      expect(pointerPosition(ctx.display)).toEqual({ x: 200, y: 150 });
 
       await person.request({ command: 'take_control' });
       await person.close();

@@ -1,49 +1,41 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { commandsJsonSchema } from '@cua/computer-protocol';
-import type { RunningServer } from '@cua/computer-server';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  openRecordingTerminal,
-  startDesktop,
-  waitFor,
-  x,
-  type RecordingTerminal,
-  type VirtualDisplay,
-} from './helpers/desktop.js';
-import { CLI_PATH, cleanEnv, startServer } from './helpers/server.js';
+import { describe, expect, it } from 'vitest';
+import { openRecordingTerminal, waitFor, x, type RecordingTerminal } from './helpers/desktop.js';
+import { useDesktopServer } from './helpers/desktop-server.js';
+import { CLI_PATH, cleanEnv } from './helpers/server.js';
 import { openEventWindow } from './helpers/xev.js';
 
 const SCREEN = { width: 1024, height: 700 };
 const CREDENTIALS = { 'X-Container-Name': 'vm-mcp', 'X-API-Key': 'sk-mcp' };
 
-let desktop: VirtualDisplay;
-let server: RunningServer;
 let term: RecordingTerminal;
 let witness: Awaited<ReturnType<typeof openEventWindow>>;
 
-beforeAll(async () => {
-  desktop = await startDesktop(SCREEN);
-  term = await openRecordingTerminal(desktop.display, 'mcp-term');
-  witness = await openEventWindow(desktop.display);
-  server = await startServer({
-    display: desktop.display,
-    auth: { mode: 'keys', apiKeys: ['sk-mcp'], containerName: 'vm-mcp', maxFailures: 100 },
-  });
-}, 60_000);
-afterAll(async () => {
-  await server?.close();
-  await witness?.close();
-  await term?.close();
-  await desktop?.stop();
+const ctx = useDesktopServer({
+  desktop: SCREEN,
+  server: async ({ display }) => {
+    term = await openRecordingTerminal(display, 'mcp-term');
+    witness = await openEventWindow(display);
+    return {
+      display,
+      auth: { mode: 'keys', apiKeys: ['sk-mcp'], containerName: 'vm-mcp', maxFailures: 100 },
+    };
+  },
+  afterServer: async () => {
+    await witness?.close();
+    await term?.close();
+  },
+  timeoutMs: 60_000,
 });
 
 async function httpClient(headers: Record<string, string> = CREDENTIALS): Promise<Client> {
   const client = new Client({ name: 'mcp-test', version: '1.0.0' });
   await client.connect(
-    new StreamableHTTPClientTransport(new URL(`${server.httpUrl}/mcp`), {
+    new StreamableHTTPClientTransport(new URL(`${ctx.server.httpUrl}/mcp`), {
       requestInit: { headers },
     }),
   );
@@ -110,7 +102,7 @@ describe('/mcp over streamable HTTP, with the official SDK client', () => {
     const press = witness.events().find((e) => e.type === 'ButtonPress')!;
     expect({ x: press.rootX, y: press.rootY }).toEqual(witness.center);
 
-    x(desktop.display, 'xdotool', ['windowactivate', '--sync', term.windowId]);
+    x(ctx.display, 'xdotool', ['windowactivate', '--sync', term.windowId]);
     const typed = await client.callTool({
       name: 'computer_type',
       arguments: { text: 'mcp typed ü' },
@@ -143,7 +135,7 @@ describe('/mcp over streamable HTTP, with the official SDK client', () => {
     await expect(
       httpClient({ 'X-Container-Name': 'vm-mcp', 'X-API-Key': 'wrong' }),
     ).rejects.toThrow(/401|Authentication failed/);
-    const fromPage = await fetch(`${server.httpUrl}/mcp`, {
+    const fromPage = await fetch(`${ctx.server.httpUrl}/mcp`, {
       method: 'POST',
       headers: {
         ...CREDENTIALS,
@@ -153,7 +145,7 @@ describe('/mcp over streamable HTTP, with the official SDK client', () => {
       body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
     });
     expect(fromPage.status).toBe(403);
-    const status = (await (await fetch(`${server.httpUrl}/status`)).json()) as {
+    const status = (await (await fetch(`${ctx.server.httpUrl}/status`)).json()) as {
       features: string[];
     };
     expect(status.features).toContain('mcp');
@@ -190,7 +182,7 @@ describe('computer-server mcp (stdio)', () => {
   it('serves the same tools on stdin/stdout, drives the display, and opens no port', async () => {
     const transport = new StdioClientTransport({
       command: process.execPath,
-      args: [CLI_PATH, 'mcp', '--display', desktop.display],
+      args: [CLI_PATH, 'mcp', '--display', ctx.display],
       env: cleanEnv() as Record<string, string>,
       stderr: 'pipe',
     });
@@ -202,7 +194,7 @@ describe('computer-server mcp (stdio)', () => {
       const shot = await client.callTool({ name: 'computer_screenshot', arguments: {} });
       expect(pngSize((shot.content as Content)[0]!.data!)).toEqual(SCREEN);
 
-      x(desktop.display, 'xdotool', ['windowactivate', '--sync', term.windowId]);
+      x(ctx.display, 'xdotool', ['windowactivate', '--sync', term.windowId]);
       const before = term.bytes().length;
       await client.callTool({ name: 'computer_type', arguments: { text: 'via stdio' } });
       expect((await term.waitForBytes(before + 9)).subarray(before).toString()).toBe('via stdio');

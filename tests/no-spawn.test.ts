@@ -3,18 +3,15 @@
 // child process started meanwhile. The counter is shown to see spawns of every kind first.
 import { spawn, spawnSync, execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { RunningServer } from '@cua/computer-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   openRecordingTerminal,
   pointerPosition,
-  startDesktop,
   waitFor,
   windowGeometry,
   x,
-  type VirtualDisplay,
 } from './helpers/desktop.js';
-import { RawClient, startServer } from './helpers/server.js';
+import { useDesktopServer } from './helpers/desktop-server.js';
 import { countSpawns } from './helpers/spawn-counter.js';
 
 const WAIT_MS = 10_000;
@@ -28,19 +25,26 @@ const SESSION_VARIABLES = [
 ];
 const savedEnv = Object.fromEntries(SESSION_VARIABLES.map((name) => [name, process.env[name]]));
 
-let desktop: VirtualDisplay;
-let server: RunningServer;
-let client: RawClient;
+// Registered first: unset before the desktop starts, restored after it stopped.
+beforeAll(() => {
+  for (const name of SESSION_VARIABLES) delete process.env[name];
+});
+afterAll(() => {
+  for (const [name, value] of Object.entries(savedEnv)) {
+    if (value !== undefined) process.env[name] = value;
+  }
+});
+const ctx = useDesktopServer({ client: 'raw', timeoutMs: TEST_MS });
 const terminals: number[] = [];
 const tag = `${process.pid}-${Date.now() % 100_000}`;
 
 function clientList(): number[] {
-  const out = x(desktop.display, 'xprop', ['-root', '_NET_CLIENT_LIST']);
+  const out = x(ctx.display, 'xprop', ['-root', '_NET_CLIENT_LIST']);
   return (out.match(/0x[0-9a-f]+/gi) ?? []).map((hex) => Number.parseInt(hex, 16));
 }
 
 function windowPid(id: number): number | undefined {
-  const out = x(desktop.display, 'xprop', ['-id', String(id), '_NET_WM_PID']);
+  const out = x(ctx.display, 'xprop', ['-id', String(id), '_NET_WM_PID']);
   const match = /= (\d+)/.exec(out);
   return match === null ? undefined : Number(match[1]);
 }
@@ -48,7 +52,7 @@ function windowPid(id: number): number | undefined {
 /** An xterm started by the test itself (before counting), and its managed window. */
 async function terminal(title: string, geometry: string): Promise<number> {
   const child = spawn('xterm', ['-T', title, '-geometry', geometry], {
-    env: { ...process.env, DISPLAY: desktop.display, LC_ALL: 'C.UTF-8' },
+    env: { ...process.env, DISPLAY: ctx.display, LC_ALL: 'C.UTF-8' },
     stdio: 'ignore',
   });
   child.on('error', () => undefined);
@@ -60,14 +64,7 @@ async function terminal(title: string, geometry: string): Promise<number> {
   );
 }
 
-beforeAll(async () => {
-  for (const name of SESSION_VARIABLES) delete process.env[name];
-  desktop = await startDesktop({ width: 1280, height: 800 });
-  server = await startServer({ display: desktop.display });
-  client = await RawClient.open(server.url);
-}, TEST_MS);
-
-afterAll(async () => {
+afterAll(() => {
   for (const pid of terminals) {
     try {
       process.kill(pid, 'SIGKILL');
@@ -75,13 +72,7 @@ afterAll(async () => {
       // Already gone.
     }
   }
-  await client?.close();
-  await server?.close();
-  await desktop?.stop();
-  for (const [name, value] of Object.entries(savedEnv)) {
-    if (value !== undefined) process.env[name] = value;
-  }
-}, TEST_MS);
+});
 
 describe('desktop commands start no process', () => {
   it('the counter sees every way of starting one', async () => {
@@ -104,7 +95,7 @@ describe('desktop commands start no process', () => {
       const other = await terminal(`tëst 世界 ${tag}`, '40x10+600+300');
       const results: Record<string, unknown>[] = [];
       const run = async (command: string, params: Record<string, unknown> = {}) => {
-        const reply = await client.request({ command, params });
+        const reply = await ctx.client.request({ command, params });
         results.push({ command, ...reply });
         return reply;
       };
@@ -144,7 +135,7 @@ describe('desktop commands start no process', () => {
       expect(results.at(-2)).toMatchObject({ success: false, code: 'not_found' });
       expect(results.at(-1)).toMatchObject({ success: true });
       expect(clientList()).not.toContain(other);
-      expect(windowGeometry(desktop.display, String(main))).toMatchObject({ x: 150, y: 100 });
+      expect(windowGeometry(ctx.display, String(main))).toMatchObject({ x: 150, y: 100 });
       expect(results.find((r) => r.command === 'get_current_window_id')).toMatchObject({
         window_id: main,
       });
@@ -155,11 +146,11 @@ describe('desktop commands start no process', () => {
   it(
     'every screen, pointer and keyboard command runs on the X connection alone',
     async () => {
-      const typed = await openRecordingTerminal(desktop.display);
+      const typed = await openRecordingTerminal(ctx.display);
       const text = 'exact ✓ Grüße 世界';
       const results: Record<string, unknown>[] = [];
       const run = async (command: string, params: Record<string, unknown> = {}) => {
-        const reply = await client.request({ command, params });
+        const reply = await ctx.client.request({ command, params });
         results.push({ command, ...reply });
       };
       const counter = countSpawns();
@@ -201,7 +192,7 @@ describe('desktop commands start no process', () => {
         }
         const bytes = await typed.waitForBytes(Buffer.byteLength(text) + 2);
         expect(bytes.toString('utf8')).toBe(`${text}\r\u0001`);
-        expect(pointerPosition(desktop.display)).toEqual({ x: 640, y: 400 });
+        expect(pointerPosition(ctx.display)).toEqual({ x: 640, y: 400 });
       } finally {
         await typed.close();
       }

@@ -1,36 +1,21 @@
 import { Computer, ComputerError } from '@cua/computer-client';
 import { AnthropicComputer } from '@cua/computer-client/anthropic';
-import type { RunningServer } from '@cua/computer-server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openRecordingTerminal, startDesktop, x, type VirtualDisplay } from './helpers/desktop.js';
-import { startServer } from './helpers/server.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { openRecordingTerminal, x } from './helpers/desktop.js';
+import { useDesktopServer } from './helpers/desktop-server.js';
 import { openDelayedRepaint, pixelAt, REPAINT_COLORS, rgb } from './helpers/settle-apps.js';
 
-let desktop: VirtualDisplay;
-let server: RunningServer;
-let computer: Computer;
+const ctx = useDesktopServer({ client: 'computer' });
 
-beforeAll(async () => {
-  desktop = await startDesktop();
-  server = await startServer({ display: desktop.display });
-  computer = new Computer({ url: server.url });
-  await computer.connect();
-  x(desktop.display, 'xsetroot', ['-solid', '#204060']);
-}, 30_000);
-
-afterAll(async () => {
-  await computer?.close();
-  await server?.close();
-  await desktop?.stop();
-});
+beforeAll(() => x(ctx.display, 'xsetroot', ['-solid', '#204060']));
 
 const PNG = [0x89, 0x50, 0x4e, 0x47];
 
 describe('the client: act, then observe', () => {
   it('an input method with observe resolves with the settled screenshot', async () => {
-    const app = await openDelayedRepaint(desktop.display, 150);
+    const app = await openDelayedRepaint(ctx.display, 150);
     try {
-      const { observation } = await computer.pressKey('a', { observe: { quietMs: 400 } });
+      const { observation } = await ctx.computer.pressKey('a', { observe: { quietMs: 400 } });
       expect([...observation.data.subarray(0, 4)]).toEqual(PNG);
       expect(observation).toMatchObject({ format: 'png', width: 1280, height: 800, scale: 1 });
       expect(observation).toMatchObject({ settled: true, changed: true });
@@ -38,23 +23,23 @@ describe('the client: act, then observe', () => {
       const center = [app.area.x + app.area.width / 2, app.area.y + app.area.height / 2] as const;
       expect(await pixelAt(observation.data, ...center)).toEqual(rgb(REPAINT_COLORS[0]));
       // Without observe the method resolves with nothing, as before.
-      expect(await computer.moveCursor(5, 5)).toBeUndefined();
+      expect(await ctx.computer.moveCursor(5, 5)).toBeUndefined();
     } finally {
       await app.close();
     }
   });
 
   it('observe() and the coordinate helpers on its image', async () => {
-    const shot = await computer.observe({ maxWidth: 640, format: 'jpeg' });
+    const shot = await ctx.computer.observe({ maxWidth: 640, format: 'jpeg' });
     expect(shot).toMatchObject({ format: 'jpeg', width: 640, height: 400, scale: 0.5 });
     expect(shot.settled).toBe(true);
-    expect(await computer.toScreenCoordinates(320, 200)).toEqual([640, 400]);
+    expect(await ctx.computer.toScreenCoordinates(320, 200)).toEqual([640, 400]);
   });
 
   it('batch() runs typed actions as one unit; a malformed one rejects', async () => {
-    const term = await openRecordingTerminal(desktop.display);
+    const term = await openRecordingTerminal(ctx.display);
     try {
-      const done = await computer.batch(
+      const done = await ctx.computer.batch(
         [
           { command: 'type_text', params: { text: 'hi' } },
           { command: 'press_key', params: { key: 'enter' } },
@@ -65,7 +50,7 @@ describe('the client: act, then observe', () => {
       expect(done.observation.settled).toBe(true);
       expect((await term.waitForBytes(3)).toString()).toBe('hi\r');
 
-      const bad = await computer
+      const bad = await ctx.computer
         .batch([{ command: 'press_key', params: { key: 'nosuchkey' } }])
         .catch((error: unknown) => error);
       expect(ComputerError.isInstance(bad)).toBe(true);
@@ -80,7 +65,7 @@ describe('the client: act, then observe', () => {
     const recording = {
       call: ((name: string, ...rest: unknown[]) => {
         sent.push(name);
-        return (computer.call as (...args: unknown[]) => Promise<unknown>)(name, ...rest);
+        return (ctx.computer.call as (...args: unknown[]) => Promise<unknown>)(name, ...rest);
       }) as Computer['call'],
     };
     const sleeps: number[] = [];

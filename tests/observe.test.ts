@@ -1,6 +1,7 @@
 import { createDesktop, type Desktop, type RunningServer } from '@cua/computer-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDesktop, x, type VirtualDisplay } from './helpers/desktop.js';
+import { x } from './helpers/desktop.js';
+import { useDesktopServer } from './helpers/desktop-server.js';
 import { RawClient, startServer } from './helpers/server.js';
 import {
   openAnimation,
@@ -14,23 +15,10 @@ import {
 // Settle behaviour on a real display with real apps. Timings here are bounds a loaded machine
 // keeps (the latencies themselves are measured by the bench, tests/bench/observe.mjs).
 
-let desktop: VirtualDisplay;
-let server: RunningServer;
-let client: RawClient;
+const ctx = useDesktopServer({ client: 'raw' });
 let nextId = 1;
 
-beforeAll(async () => {
-  desktop = await startDesktop();
-  server = await startServer({ display: desktop.display });
-  client = await RawClient.open(server.url);
-  x(desktop.display, 'xsetroot', ['-solid', '#204060']);
-}, 30_000);
-
-afterAll(async () => {
-  await client?.close();
-  await server?.close();
-  await desktop?.stop();
-});
+beforeAll(() => x(ctx.display, 'xsetroot', ['-solid', '#204060']));
 
 interface Observation {
   image_data: string;
@@ -47,7 +35,7 @@ interface Observation {
 async function call(
   command: string,
   params: Record<string, unknown>,
-  via: RawClient = client,
+  via: RawClient = ctx.client,
 ): Promise<{ reply: Record<string, unknown>; ms: number }> {
   const id = nextId++;
   const before = performance.now();
@@ -94,7 +82,7 @@ describe('observe after an input action', () => {
   });
 
   it('a repaint that starts 300 ms after the key is waited for, and the image shows it', async () => {
-    const app = await openDelayedRepaint(desktop.display, 300);
+    const app = await openDelayedRepaint(ctx.display, 300);
     try {
       const center = { x: app.area.x + app.area.width / 2, y: app.area.y + app.area.height / 2 };
       const { observation, image } = await observed('press_key', {
@@ -121,8 +109,8 @@ describe('observe after an input action', () => {
   });
 
   it('a screen that never settles ends at timeout_ms, and the input queue is free meanwhile', async () => {
-    const app = await openAnimation(desktop.display);
-    const other = await RawClient.open(server.url);
+    const app = await openAnimation(ctx.display);
+    const other = await RawClient.open(ctx.server.url);
     try {
       const waiting = call('move_cursor', { x: 50, y: 50, observe: { timeout_ms: 2500 } });
       // Well after the move itself, while the first connection waits for the screen.
@@ -147,7 +135,7 @@ describe('observe after an input action', () => {
   });
 
   it('a blinking caret does not keep the screen unsettled at the default quiet_ms', async () => {
-    const app = await openCaretEntry(desktop.display);
+    const app = await openCaretEntry(ctx.display);
     try {
       const typed = await observed('type_text', { text: 'hello', observe: true });
       expect(app.log()).toContain('text hello');
@@ -182,7 +170,7 @@ describe('observe after an input action', () => {
   it('observe and batch are announced and described like every command', async () => {
     const { reply } = await call('version', {});
     expect(reply.features).toEqual(expect.arrayContaining(['observe', 'batch']));
-    const http = server.url.replace(/^ws/, 'http').replace(/\/ws$/, '');
+    const http = ctx.server.url.replace(/^ws/, 'http').replace(/\/ws$/, '');
     const described = (await (await fetch(`${http}/commands`)).json()) as {
       commands: Record<string, { schema: { params: { properties: Record<string, unknown> } } }>;
     };
@@ -197,7 +185,7 @@ describe('observe on a backend without damage events', () => {
   let real: Desktop;
 
   beforeAll(async () => {
-    real = createDesktop({ display: desktop.display });
+    real = createDesktop({ display: ctx.display });
     // The x11 backend with its damage events hidden: what observe does on nut-js.
     const blind = new Proxy(real, {
       get(target, key) {
@@ -206,7 +194,7 @@ describe('observe on a backend without damage events', () => {
         return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
       },
     });
-    plain = await startServer({ display: desktop.display, desktop: blind });
+    plain = await startServer({ display: ctx.display, desktop: blind });
   });
 
   afterAll(async () => {

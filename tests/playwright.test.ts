@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { RunningServer } from '@cua/computer-server';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CHROMIUM_PATH } from './helpers/browser.js';
-import { startDesktop, waitFor, type VirtualDisplay } from './helpers/desktop.js';
+import { waitFor } from './helpers/desktop.js';
+import { useDesktopServer } from './helpers/desktop-server.js';
 import { startServer } from './helpers/server.js';
 import { upstreamPlaywrightExec } from './helpers/upstream-python-client.js';
 
@@ -21,35 +21,34 @@ const FORM_PAGE = `<!doctype html><html><head><title>form</title><style>
 </script>
 </body></html>`;
 
-let desktop: VirtualDisplay;
 let pages: Server;
 let site: string;
-let server: RunningServer;
 
-beforeAll(async () => {
-  desktop = await startDesktop({ width: 1280, height: 900 });
-  pages = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://x');
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    if (url.pathname === '/form') res.end(FORM_PAGE);
-    else res.end(`<!doctype html><title>${url.pathname}</title><p>${url.search}</p>`);
-  });
-  await new Promise<void>((resolve) => pages.listen(0, '127.0.0.1', resolve));
-  site = `http://127.0.0.1:${(pages.address() as AddressInfo).port}`;
-  server = await startServer({
-    display: desktop.display,
-    browser: { executablePath: CHROMIUM_PATH, webSearchUrl: `${site}/search?q={query}` },
-  });
-}, 60_000);
-afterAll(async () => {
-  await server?.close();
-  pages?.closeAllConnections();
-  pages?.close();
-  await desktop?.stop();
+const ctx = useDesktopServer({
+  desktop: { width: 1280, height: 900 },
+  server: async ({ display }) => {
+    pages = createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      if (url.pathname === '/form') res.end(FORM_PAGE);
+      else res.end(`<!doctype html><title>${url.pathname}</title><p>${url.search}</p>`);
+    });
+    await new Promise<void>((resolve) => pages.listen(0, '127.0.0.1', resolve));
+    site = `http://127.0.0.1:${(pages.address() as AddressInfo).port}`;
+    return {
+      display,
+      browser: { executablePath: CHROMIUM_PATH, webSearchUrl: `${site}/search?q={query}` },
+    };
+  },
+  afterServer: () => {
+    pages?.closeAllConnections();
+    pages?.close();
+  },
+  timeoutMs: 60_000,
 });
 
 const exec = (command: string, params?: Record<string, unknown>) =>
-  upstreamPlaywrightExec(server.httpUrl, command, params);
+  upstreamPlaywrightExec(ctx.server.httpUrl, command, params);
 
 function browserProcesses(): number {
   const run = spawnSync('pgrep', ['-f', 'user-data-dir=/tmp/cua-browser-'], { encoding: 'utf8' });
@@ -74,7 +73,7 @@ describe('/playwright_exec as upstream’s Python client calls it', () => {
     expect(at(700, 500)).toEqual([20, 160, 90]);
     // Headed, on the desktop the agent sees.
     const windows = spawnSync('xdotool', ['search', '--onlyvisible', '--class', 'chromium'], {
-      env: { ...process.env, DISPLAY: desktop.display },
+      env: { ...process.env, DISPLAY: ctx.display },
       encoding: 'utf8',
     });
     expect(windows.stdout.trim()).not.toBe('');
@@ -117,7 +116,10 @@ describe('/playwright_exec as upstream’s Python client calls it', () => {
 
   it('fails with clear JSON and the status of its code', async () => {
     const post = (body: unknown) =>
-      fetch(`${server.httpUrl}/playwright_exec`, { method: 'POST', body: JSON.stringify(body) });
+      fetch(`${ctx.server.httpUrl}/playwright_exec`, {
+        method: 'POST',
+        body: JSON.stringify(body),
+      });
     const noCommand = await post({ params: {} });
     expect(noCommand.status).toBe(400);
     expect(await noCommand.json()).toEqual({
@@ -145,7 +147,7 @@ describe('/playwright_exec as upstream’s Python client calls it', () => {
   });
 
   it('is listed in /status features, needs auth as /cmd does, and refuses foreign origins', async () => {
-    const status = (await (await fetch(`${server.httpUrl}/status`)).json()) as {
+    const status = (await (await fetch(`${ctx.server.httpUrl}/status`)).json()) as {
       features: string[];
     };
     expect(status.features).toContain('playwright');
@@ -162,7 +164,7 @@ describe('/playwright_exec as upstream’s Python client calls it', () => {
     } finally {
       await keyed.close();
     }
-    const fromPage = await fetch(`${server.httpUrl}/playwright_exec`, {
+    const fromPage = await fetch(`${ctx.server.httpUrl}/playwright_exec`, {
       method: 'POST',
       headers: { Origin: 'http://evil.example' },
       body: JSON.stringify({ command: 'get_current_url' }),
@@ -172,7 +174,7 @@ describe('/playwright_exec as upstream’s Python client calls it', () => {
 
   it('closes its browser with the server', async () => {
     const own = await startServer({
-      display: desktop.display,
+      display: ctx.display,
       browser: { executablePath: CHROMIUM_PATH },
     });
     const before = browserProcesses();

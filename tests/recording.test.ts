@@ -2,18 +2,19 @@
 // what happened on the screen at that time (checked by decoding frames with ffmpeg, not by our
 // code), that survives the display going away, and that is finished on shutdown.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RunningServer } from '@cua/computer-server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sleep, startDesktop, x, type VirtualDisplay } from './helpers/desktop.js';
+import { useDesktopServer } from './helpers/desktop-server.js';
+import { useTempDir } from './helpers/temp-dir.js';
 import { RawClient, startServer } from './helpers/server.js';
 
-let desktop: VirtualDisplay;
-let server: RunningServer;
-let client: RawClient;
-let dir: string;
+const tmp = useTempDir('cua-rec-');
+const ctx = useDesktopServer({
+  desktop: { windowManager: 'none', width: 640, height: 400 },
+  client: 'raw',
+});
 
 function probe(path: string): { width: number; height: number; duration: number; codec: string } {
   const run = spawnSync(
@@ -67,35 +68,21 @@ const videoPixel = (path: string, seconds: number, px: number, py: number) =>
 const near = (a: number[], b: number[]) => a.every((v, i) => Math.abs(v - b[i]!) <= 24);
 
 async function ok(command: string, params: Record<string, unknown> = {}) {
-  const reply = await client.request({ command, params });
+  const reply = await ctx.client.request({ command, params });
   expect(reply, `${command}: ${JSON.stringify(reply).slice(0, 300)}`).toMatchObject({
     success: true,
   });
   return reply;
 }
 
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'cua-rec-'));
-  desktop = await startDesktop({ windowManager: 'none', width: 640, height: 400 });
-  server = await startServer({ display: desktop.display });
-  client = await RawClient.open(server.url);
-}, 30_000);
-
-afterAll(async () => {
-  await client?.close();
-  await server?.close();
-  await desktop?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
-
 describe('start_recording / stop_recording', () => {
   it('records an MP4 of the screen whose frames show each change when it happened', async () => {
-    x(desktop.display, 'xsetroot', ['-solid', '#c81e1e']);
-    const path = join(dir, 'colours.mp4');
+    x(ctx.display, 'xsetroot', ['-solid', '#c81e1e']);
+    const path = join(tmp.path, 'colours.mp4');
     const started = await ok('start_recording', { path, fps: 10, scale: 0.5 });
     expect(started).toMatchObject({ path, width: 320, height: 200, fps: 10 });
     await sleep(1000);
-    x(desktop.display, 'xsetroot', ['-solid', '#1e3cc8']);
+    x(ctx.display, 'xsetroot', ['-solid', '#1e3cc8']);
     await sleep(1000);
     const summary = await ok('stop_recording');
     expect(summary).toMatchObject({ path, width: 320, height: 200, fps: 10, reason: 'stopped' });
@@ -110,13 +97,13 @@ describe('start_recording / stop_recording', () => {
   });
 
   it('draws the pointer into the frames unless asked not to', async () => {
-    x(desktop.display, 'xsetroot', ['-solid', '#ffffff']);
+    x(ctx.display, 'xsetroot', ['-solid', '#ffffff']);
     await ok('move_cursor', { x: 100, y: 100 });
-    const withCursor = join(dir, 'cursor.mp4');
+    const withCursor = join(tmp.path, 'cursor.mp4');
     await ok('start_recording', { path: withCursor, fps: 10 });
     await sleep(600);
     await ok('stop_recording');
-    const without = join(dir, 'no-cursor.mp4');
+    const without = join(tmp.path, 'no-cursor.mp4');
     await ok('start_recording', { path: without, fps: 10, with_cursor: false });
     await sleep(600);
     await ok('stop_recording');
@@ -128,21 +115,21 @@ describe('start_recording / stop_recording', () => {
   });
 
   it('refuses a second recording and says clearly when none runs', async () => {
-    await ok('start_recording', { path: join(dir, 'one.mp4') });
-    const second = await client.request({ command: 'start_recording', params: {} });
+    await ok('start_recording', { path: join(tmp.path, 'one.mp4') });
+    const second = await ctx.client.request({ command: 'start_recording', params: {} });
     expect(second).toMatchObject({ success: false, code: 'command_failed' });
     expect(String(second.error)).toMatch(/already running/);
     await ok('stop_recording');
-    expect(await client.request({ command: 'stop_recording', params: {} })).toMatchObject({
+    expect(await ctx.client.request({ command: 'stop_recording', params: {} })).toMatchObject({
       success: false,
       code: 'not_found',
     });
-    const bad = await client.request({ command: 'start_recording', params: { fps: 120 } });
+    const bad = await ctx.client.request({ command: 'start_recording', params: { fps: 120 } });
     expect(bad).toMatchObject({ success: false, code: 'invalid_params' });
   });
 
   it('stops by itself at max_duration_s, and the next stop_recording reports it', async () => {
-    const path = join(dir, 'short.mp4');
+    const path = join(tmp.path, 'short.mp4');
     await ok('start_recording', { path, fps: 10, max_duration_s: 0.5 });
     await sleep(1200);
     const summary = await ok('stop_recording');
@@ -156,7 +143,7 @@ describe('start_recording / stop_recording', () => {
     const raw = await RawClient.open(local.url);
     let display: VirtualDisplay | undefined = own;
     try {
-      const path = join(dir, 'gap.mp4');
+      const path = join(tmp.path, 'gap.mp4');
       x(own.display, 'xsetroot', ['-solid', '#20a040']);
       expect(
         await raw.request({ command: 'start_recording', params: { path, fps: 10 } }),
@@ -181,9 +168,9 @@ describe('start_recording / stop_recording', () => {
   }, 30_000);
 
   it('is finished on shutdown: the file plays', async () => {
-    const own = await startServer({ display: desktop.display });
+    const own = await startServer({ display: ctx.display });
     const raw = await RawClient.open(own.url);
-    const path = join(dir, 'shutdown.mp4');
+    const path = join(tmp.path, 'shutdown.mp4');
     await raw.request({ command: 'start_recording', params: { path, fps: 10 } });
     await sleep(600);
     await own.close();

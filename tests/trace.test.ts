@@ -1,23 +1,19 @@
 // Traces: a small scripted run through our client, then the trace folder read back (timeline,
 // screenshots, video) and its viewer opened in Chromium, which must show the actions, the click
 // position on the frame and the call's JSON.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Computer } from '@cua/computer-client';
-import type { RunningServer } from '@cua/computer-server';
 import type { Browser } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './helpers/browser.js';
-import { openRecordingTerminal, startDesktop, type VirtualDisplay } from './helpers/desktop.js';
-import { startServer } from './helpers/server.js';
+import { openRecordingTerminal } from './helpers/desktop.js';
+import { useDesktopServer } from './helpers/desktop-server.js';
+import { useTempDir } from './helpers/temp-dir.js';
 
-let desktop: VirtualDisplay;
-let server: RunningServer;
 let browser: Browser;
-let dir: string;
 
 interface Action {
   command: string;
@@ -30,30 +26,23 @@ interface Action {
   started_ms: number;
 }
 
+const tmp = useTempDir('cua-trace-test-');
+const ctx = useDesktopServer({ desktop: { width: 800, height: 600 } });
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'cua-trace-test-'));
-  desktop = await startDesktop({ width: 800, height: 600 });
-  server = await startServer({ display: desktop.display });
   browser = await launchChromium();
 }, 30_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await desktop?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => browser?.close());
 
 describe('tracing', () => {
   it('records a run into a folder whose viewer shows each action', async () => {
-    const terminal = await openRecordingTerminal(desktop.display);
-    const computer = new Computer({ url: server.url });
-    const path = join(dir, 'run');
+    const terminal = await openRecordingTerminal(ctx.display);
+    const computer = new Computer({ url: ctx.server.url });
+    const path = join(tmp.path, 'run');
     try {
       expect(await computer.tracing.start({ path })).toEqual({ path });
       await computer.leftClick(200, 150);
       await computer.typeText('hi ✓');
-      await computer.writeText(join(dir, 'secret.txt'), 'file contents stay out');
+      await computer.writeText(join(tmp.path, 'secret.txt'), 'file contents stay out');
       await computer.screenshot({ format: 'jpeg' });
       await computer.call('move_cursor', { x: -5, y: 10 });
       const stopped = await computer.tracing.stop();
@@ -117,13 +106,13 @@ describe('tracing', () => {
   }, 40_000);
 
   it('refuses a second trace, and says when none runs', async () => {
-    const computer = new Computer({ url: server.url });
+    const computer = new Computer({ url: ctx.server.url });
     try {
-      await computer.tracing.start({ path: join(dir, 'one'), video: false });
+      await computer.tracing.start({ path: join(tmp.path, 'one'), video: false });
       await expect(computer.tracing.start()).rejects.toMatchObject({ code: 'command_failed' });
       await computer.tracing.stop();
       await expect(computer.tracing.stop()).rejects.toMatchObject({ code: 'not_found' });
-      expect(existsSync(join(dir, 'one', 'video.mp4'))).toBe(false);
+      expect(existsSync(join(tmp.path, 'one', 'video.mp4'))).toBe(false);
     } finally {
       await computer.close();
     }

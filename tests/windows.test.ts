@@ -1,17 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdtemp, readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { createDesktop, type RunningServer } from '@cua/computer-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  startDesktop,
-  waitFor,
-  windowGeometry,
-  x,
-  type VirtualDisplay,
-} from './helpers/desktop.js';
+import { startDesktop, waitFor, windowGeometry, x } from './helpers/desktop.js';
+import { useDesktopServer } from './helpers/desktop-server.js';
+import { useTempDir } from './helpers/temp-dir.js';
 import { RawClient, startServer } from './helpers/server.js';
 
 /** Window managers and terminals are quick, but a loaded CI machine is not. */
@@ -24,48 +19,46 @@ const SESSION_VARIABLES = [
   'GNOME_DESKTOP_SESSION_ID',
 ];
 
-let desktop: VirtualDisplay;
-let server: RunningServer;
-let client: RawClient;
-let scratch: string;
 let savedEnv: Record<string, string | undefined>;
 /** Every process the tests caused, killed at the end whatever happened. */
 const launched = new Set<number>();
 const tag = `${process.pid}-${Date.now() % 100_000}`;
 
-beforeAll(async () => {
+// Registered first: saved before the desktop starts, restored after it stopped.
+beforeAll(() => {
   savedEnv = Object.fromEntries(
     ['DISPLAY', ...SESSION_VARIABLES].map((name) => [name, process.env[name]]),
   );
-  desktop = await startDesktop({ width: 1280, height: 800 });
-  // The server reads DISPLAY from its (this worker's) environment at every command.
-  process.env.DISPLAY = desktop.display;
-  for (const name of SESSION_VARIABLES) delete process.env[name];
-  server = await startServer();
-  client = await RawClient.open(server.url);
-  scratch = await mkdtemp(path.join(tmpdir(), 'cua-windows-'));
-}, TEST_MS);
-
-afterAll(async () => {
+});
+afterAll(() => {
+  for (const [name, value] of Object.entries(savedEnv)) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
+});
+const tmp = useTempDir('cua-windows-');
+const ctx = useDesktopServer({
+  client: 'raw',
+  server: ({ display }) => {
+    // The server reads DISPLAY from its (this worker's) environment at every command.
+    process.env.DISPLAY = display;
+    for (const name of SESSION_VARIABLES) delete process.env[name];
+    return {};
+  },
+  timeoutMs: TEST_MS,
+});
+afterAll(() => {
   for (const pid of launched) killGroup(pid);
   for (const id of tryClientList()) {
     const pid = windowPid(id);
     if (pid !== undefined) killGroup(pid);
   }
-  await client?.close();
-  await server?.close();
-  await desktop?.stop();
-  for (const [name, value] of Object.entries(savedEnv)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
-  if (scratch !== undefined) await rm(scratch, { recursive: true, force: true });
 }, TEST_MS);
 
 type Reply = Record<string, unknown>;
 
 function call(command: string, params: Record<string, unknown> = {}): Promise<Reply> {
-  return client.request({ command, params });
+  return ctx.client.request({ command, params });
 }
 
 async function ok(command: string, params: Record<string, unknown> = {}): Promise<Reply> {
@@ -75,7 +68,7 @@ async function ok(command: string, params: Record<string, unknown> = {}): Promis
 }
 
 function tool(command: string, args: string[]): string {
-  return x(desktop.display, command, args);
+  return x(ctx.display, command, args);
 }
 
 function tryTool(command: string, args: string[]): string | undefined {
@@ -130,7 +123,7 @@ function xdotoolGeometry(id: number) {
 
 /** The client window in root coordinates, as the X server itself reports it. */
 function clientGeometry(id: number) {
-  return windowGeometry(desktop.display, String(id));
+  return windowGeometry(ctx.display, String(id));
 }
 
 function frameExtents(id: number): { left: number; right: number; top: number; bottom: number } {
@@ -271,12 +264,12 @@ describe('desktop commands on a real display', () => {
   it(
     'set_wallpaper paints the root window where a tool can, else says what is missing',
     async () => {
-      const missing = path.join(scratch, 'missing.png');
+      const missing = path.join(tmp.path, 'missing.png');
       const gone = await call('set_wallpaper', { path: missing });
       expect(gone).toMatchObject({ success: false, code: 'not_found' });
       expect(gone.error).toContain(missing);
 
-      const image = path.join(scratch, 'wallpaper.png');
+      const image = path.join(tmp.path, 'wallpaper.png');
       await writeFile(image, solidPng(32, 20, [10, 200, 30]));
       const reply = await call('set_wallpaper', { path: image });
       const imageMagick =
@@ -297,11 +290,11 @@ describe('desktop commands on a real display', () => {
   it(
     'set_wallpaper falls back to ImageMagick, and without any tool says what is missing',
     async () => {
-      const image = path.join(scratch, 'fallback.png');
+      const image = path.join(tmp.path, 'fallback.png');
       await writeFile(image, solidPng(16, 10, [200, 40, 120]));
       // The server looks tools up on its PATH at every call: offer it only some of them.
       const only = async (tools: string[]) => {
-        const dir = await mkdtemp(path.join(scratch, 'bin-'));
+        const dir = await mkdtemp(path.join(tmp.path, 'bin-'));
         for (const name of tools) {
           const found = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' });
           if (found.status === 0) await symlink(found.stdout.trim(), path.join(dir, name));
@@ -334,7 +327,7 @@ describe('desktop commands on a real display', () => {
     async () => {
       const name = /^Name: (.+)$/m.exec(tool('wmctrl', ['-m']))?.[1]?.trim();
       expect(name).toBe('Openbox');
-      const own = createDesktop({ display: desktop.display });
+      const own = createDesktop({ display: ctx.display });
       try {
         expect(await own.windowManagerName()).toBe(name);
       } finally {
@@ -577,7 +570,7 @@ describe('window commands on real xterm windows', () => {
       const latin1 = spawnSync(
         'sh',
         ['-c', `xprop -id ${hex} -f WM_NAME 8s -set WM_NAME "$(printf 'caf\\351 ${tag}')"`],
-        { env: { ...process.env, DISPLAY: desktop.display } },
+        { env: { ...process.env, DISPLAY: ctx.display } },
       );
       expect(latin1.status).toBe(0);
       expect(tool('xprop', ['-id', hex, '-f', 'WM_NAME', '8c', 'WM_NAME'])).toMatch(/102, 233, 32/);
@@ -731,7 +724,7 @@ describe('launch and open', () => {
   it(
     'launch without args runs through the shell and returns the shell pid',
     async () => {
-      const file = path.join(scratch, 'shell-pid');
+      const file = path.join(tmp.path, 'shell-pid');
       const reply = await ok('launch', { app: `echo $$ > '${file}'; echo "a  b" >> '${file}'` });
       const pid = reply.pid as number;
       launched.add(pid);
@@ -751,7 +744,7 @@ describe('launch and open', () => {
   it(
     'launch with args executes directly: no argument reaches a shell',
     async () => {
-      const file = path.join(scratch, 'exec-args');
+      const file = path.join(tmp.path, 'exec-args');
       const reply = await ok('launch', {
         app: 'sh',
         args: ['-c', 'printf %s "$1" > "$2"', 'sh', '$HOME; `id` | *', file],
@@ -784,7 +777,7 @@ describe('launch and open', () => {
   it(
     'open fails with not_found for a missing file and never without an error',
     async () => {
-      const missing = path.join(scratch, 'nothing-here.txt');
+      const missing = path.join(tmp.path, 'nothing-here.txt');
       const gone = await call('open', { target: missing });
       expect(gone).toMatchObject({ success: false, code: 'not_found' });
       expect(gone.error).toContain(missing);
@@ -803,7 +796,7 @@ describe('launch and open', () => {
   it(
     'open shows a file with its default application when the machine has one',
     async () => {
-      const file = path.join(scratch, 'note.txt');
+      const file = path.join(tmp.path, 'note.txt');
       await writeFile(file, 'hello\n');
       const handler = hasCommand('xdg-mime')
         ? spawnSync('xdg-mime', ['query', 'default', 'text/plain'], {
