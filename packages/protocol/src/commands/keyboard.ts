@@ -3,12 +3,16 @@ import { normalizeKey, resolveHotkey } from '../keys.js';
 import { defineCommand } from './define.js';
 import { observable, ObservedResultSchema } from './observe.js';
 
+/** Parses to the key's one canonical form, so handlers never meet a spelling or an unknown key. */
+// Described before the transform: the JSON Schema (the input side) then reads as it always has.
 export const KeyNameSchema = z
   .string()
-  .refine((key) => normalizeKey(key) !== null, {
-    error: (issue) => `Unknown key: ${String(issue.input)}`,
-  })
-  .describe('A key name (enter, ctrl, page_down, f5, …) or a single character.');
+  .describe('A key name (enter, ctrl, page_down, f5, …) or a single character.')
+  .transform((key, ctx) => {
+    const normalized = normalizeKey(key);
+    if (normalized === null) ctx.addIssue({ code: 'custom', message: `Unknown key: ${key}` });
+    return normalized ?? z.NEVER;
+  });
 
 export const KeyParamsSchema = z.object({ key: KeyNameSchema });
 export type KeyParams = z.input<typeof KeyParamsSchema>;
@@ -19,12 +23,13 @@ export type TypeTextParams = z.input<typeof TypeTextParamsSchema>;
 export const HotkeyParamsSchema = z.object({
   keys: z
     .union([z.array(z.string()).min(1, 'keys is empty'), z.string().min(1)])
-    .superRefine((keys, ctx) => {
+    .describe('Keys pressed together, e.g. ["ctrl", "c"] or "ctrl+c".')
+    .transform((keys, ctx) => {
       const resolved = resolveHotkey(keys);
-      if (!resolved.ok)
-        ctx.addIssue({ code: 'custom', message: `Unknown key in hotkey: ${resolved.unknown}` });
-    })
-    .describe('Keys pressed together, e.g. ["ctrl", "c"] or "ctrl+c".'),
+      if (resolved.ok) return resolved.keys;
+      ctx.addIssue({ code: 'custom', message: `Unknown key in hotkey: ${resolved.unknown}` });
+      return z.NEVER;
+    }),
 });
 export type HotkeyParams = z.input<typeof HotkeyParamsSchema>;
 

@@ -4,7 +4,8 @@ import { defineCommand } from './define.js';
 import { EncodedImageFormatSchema } from './screen.js';
 
 export const SubscribeFramesParamsSchema = z.object({
-  format: EncodedImageFormatSchema.default('jpeg'),
+  // Its default first, as `GET /commands` has always listed them.
+  format: EncodedImageFormatSchema.extract(['jpeg', 'png', 'webp']).default('jpeg'),
   quality: z.number().int().min(1).max(95).default(70),
   max_width: z.number().int().positive().optional(),
   fps: z.number().int().min(1).max(60).default(30),

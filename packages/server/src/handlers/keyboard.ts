@@ -1,34 +1,22 @@
-import {
-  normalizeKey,
-  resolveHotkey,
-  type CommandsOfGroup,
-  type NormalizedKey,
-} from '@cua/computer-protocol';
-import { CommandError } from '../core/command-error.js';
+import type { CommandsOfGroup } from '@cua/computer-protocol';
 import type { Desktop } from '../desktop/desktop.js';
 import type { Handler } from './types.js';
 
-/** The schema already refused unknown keys; this turns the name into the engine's form. */
-function key(name: string): NormalizedKey {
-  const normalized = normalizeKey(name);
-  if (!normalized) throw new CommandError('invalid_params', `Unknown key: ${name}`);
-  return normalized;
-}
-
+/** Keys arrive normalised: the schema has refused unknown ones and turned names into keys. */
 export function keyboardHandlers(desktop: Desktop): {
   [N in CommandsOfGroup<'keyboard'>]: Handler<N>;
 } {
   return {
-    key_down: async (params) => {
-      await desktop.keyDown(key(params.key));
+    key_down: async ({ key }) => {
+      await desktop.keyDown(key);
       return {};
     },
-    key_up: async (params) => {
-      await desktop.keyUp(key(params.key));
+    key_up: async ({ key }) => {
+      await desktop.keyUp(key);
       return {};
     },
-    press_key: async (params) => {
-      await desktop.pressKey(key(params.key));
+    press_key: async ({ key }) => {
+      await desktop.pressKey(key);
       return {};
     },
     type_text: async ({ text }, ctx) => {
@@ -36,10 +24,7 @@ export function keyboardHandlers(desktop: Desktop): {
       return {};
     },
     hotkey: async ({ keys }) => {
-      const resolved = resolveHotkey(keys);
-      if (!resolved.ok)
-        throw new CommandError('invalid_params', `Unknown key in hotkey: ${resolved.unknown}`);
-      await desktop.hotkey(resolved.keys);
+      await desktop.hotkey(keys);
       return {};
     },
   };

@@ -86,19 +86,8 @@ export function withObservation<T extends { [N in CommandName as Observed<N>]?: 
 
 export function observeHandlers(desktop: Desktop): { observe: Handler<'observe'> } {
   return {
-    observe: async (options, ctx) => {
-      const watch = await SettleWatch.start(desktop);
-      let settled: Settled;
-      try {
-        settled = await watch.wait({
-          quietMs: options.quiet_ms,
-          timeoutMs: options.timeout_ms,
-          signal: ctx.signal,
-        });
-      } finally {
-        watch.close();
-      }
-      return observation(desktop, options, settled, ctx);
-    },
+    // No action: the settle is measured from now.
+    observe: async (options, ctx) =>
+      (await observeAfter(desktop, options, ctx, async () => undefined)).observation,
   };
 }

@@ -181,11 +181,6 @@ export class X11Connection {
     return this.closedReason !== undefined;
   }
 
-  /** Why the connection is closed, or `undefined` while it is open. */
-  get closeReason(): string | undefined {
-    return this.closedReason;
-  }
-
   /** Called once when the connection closes for any reason; returns an unsubscribe function. */
   onClosed(listener: X11ClosedListener): () => void {
     const reason = this.closedReason;
@@ -210,10 +205,6 @@ export class X11Connection {
     if (this.closedReason !== undefined) {
       throw displayUnavailable(this.display, this.closedReason);
     }
-  }
-
-  get keysymsPerKeycode(): number {
-    return this.keysymsPerKeycodeValue;
   }
 
   /** Changes whenever the cached keyboard mapping changes, ours or another client's doing. */
@@ -276,11 +267,11 @@ export class X11Connection {
   }
 
   /** Re-reads the whole keyboard mapping from the server. */
-  async refreshKeyboardMapping(): Promise<void> {
+  private async refreshKeyboardMapping(): Promise<void> {
     await this.refreshKeycodes(this.minKeycode, this.maxKeycode);
   }
 
-  async refreshModifierMapping(): Promise<void> {
+  private async refreshModifierMapping(): Promise<void> {
     const rows = await this.request<number[][]>('GetModifierMapping', (cb) =>
       this.client.GetModifierMapping(cb),
     );
