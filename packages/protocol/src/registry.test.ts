@@ -319,7 +319,7 @@ describe('observe and batch', () => {
     expect(parseParams('left_click', { observe: false })).toEqual({ ok: true, params: {} });
     expect(parseParams('press_key', { key: 'a', observe: null })).toEqual({
       ok: true,
-      params: { key: 'a' },
+      params: { key: { kind: 'char', char: 'a' } },
     });
     expect(
       parseParams('type_text', { text: 'x', observe: { quiet_ms: 50, format: 'JPG' } }),
