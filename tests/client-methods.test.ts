@@ -399,14 +399,15 @@ const CASES: Record<string, Case> = {
     ],
     returns: undefined,
   },
+  // Handlers get keys as the schema normalised them.
   "keyDown('shift')": {
     run: (c) => c.keyDown('shift'),
-    calls: [['key_down', { key: 'shift' }]],
+    calls: [['key_down', { key: { kind: 'named', name: 'shift' } }]],
     returns: undefined,
   },
   "keyUp('shift')": {
     run: (c) => c.keyUp('shift'),
-    calls: [['key_up', { key: 'shift' }]],
+    calls: [['key_up', { key: { kind: 'named', name: 'shift' } }]],
     returns: undefined,
   },
   "typeText('hé 世\\n')": {
@@ -416,17 +417,38 @@ const CASES: Record<string, Case> = {
   },
   "pressKey('enter')": {
     run: (c) => c.pressKey('enter'),
-    calls: [['press_key', { key: 'enter' }]],
+    calls: [['press_key', { key: { kind: 'named', name: 'enter' } }]],
     returns: undefined,
   },
   "hotkey('ctrl', 'c')": {
     run: (c) => c.hotkey('ctrl', 'c'),
-    calls: [['hotkey', { keys: ['ctrl', 'c'] }]],
+    calls: [
+      [
+        'hotkey',
+        {
+          keys: [
+            { kind: 'named', name: 'ctrl' },
+            { kind: 'char', char: 'c' },
+          ],
+        },
+      ],
+    ],
     returns: undefined,
   },
   "hotkey('ctrl+shift+t', { timeoutMs })": {
     run: (c) => c.hotkey('ctrl+shift+t', { timeoutMs: 5000 }),
-    calls: [['hotkey', { keys: ['ctrl', 'shift', 't'] }]],
+    calls: [
+      [
+        'hotkey',
+        {
+          keys: [
+            { kind: 'named', name: 'ctrl' },
+            { kind: 'named', name: 'shift' },
+            { kind: 'char', char: 't' },
+          ],
+        },
+      ],
+    ],
     returns: undefined,
   },
   'scroll(0, -3)': {
