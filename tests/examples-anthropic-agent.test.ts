@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { openRecordingTerminal, pointerPosition, windowGeometry } from './helpers/desktop.js';
+import { expectClickedAndTyped, expectFinished, runAgent } from './helpers/agent-example.js';
 import { useDesktopServer } from './helpers/desktop-server.js';
-import { runExample } from './helpers/examples.js';
-import {
-  expectThat,
-  pngSize,
-  seenAt,
-  startModelStandIn,
-  type ModelRequest,
-} from './helpers/model-stand-in.js';
-import { openFocusedEventWindow } from './helpers/xev.js';
+import { expectThat, pngSize, seenAt, type ModelRequest } from './helpers/model-stand-in.js';
 
 const SCRIPT = 'examples/anthropic-agent/anthropic-agent.mjs';
 const SCREEN = { width: 1920, height: 1080 };
@@ -17,6 +9,11 @@ const SCREEN = { width: 1920, height: 1080 };
 const IMAGE = { width: 1429, height: 804 };
 
 const ctx = useDesktopServer({ desktop: SCREEN });
+const env = (modelUrl: string) => ({
+  CUA_URL: ctx.server.url,
+  ANTHROPIC_API_KEY: 'sk-ant-test',
+  ANTHROPIC_BASE_URL: modelUrl,
+});
 
 /** A Messages API reply with these content blocks (the documented shape). */
 function message(index: number, content: unknown[], stopReason = 'tool_use') {
@@ -65,21 +62,18 @@ function expectScreenshotResult(request: ModelRequest, index: number): void {
 
 describe('examples/anthropic-agent', () => {
   it('clicks where Claude pointed on a shrunk screenshot and types into the terminal', async () => {
-    const term = await openRecordingTerminal(ctx.display, 'claude-term');
-    // The xev window has the focus: the text reaches the terminal only if the click did.
-    const witness = await openFocusedEventWindow(ctx.display, {
-      x: 1300,
-      y: 600,
-      width: 300,
-      height: 200,
-    });
-    try {
-      const box = windowGeometry(ctx.display, term.windowId);
-      const target = { x: box.x + box.width - 37, y: box.y + box.height - 23 };
+    const text = 'typed by claude ✓';
+    const scene = {
+      title: 'claude-term',
+      decoy: { x: 1300, y: 600, width: 300, height: 200 },
+      inset: { x: 37, y: 23 },
+      text,
+    };
+    // One screenshot pixel covers 1.34 screen pixels: the pointer must land within one of the
+    // target, and the terminal get the text.
+    await expectClickedAndTyped(ctx.display, scene, async (target) => {
       const point = seenAt(target, SCREEN, IMAGE);
-      const text = 'typed by claude ✓';
-
-      const model = await startModelStandIn([
+      const result = await runAgent(SCRIPT, ['type into the terminal'], env, [
         (request) => {
           expectThat(request.path.startsWith('/v1/messages'), `path ${request.path}`);
           expectThat(
@@ -117,45 +111,22 @@ describe('examples/anthropic-agent', () => {
           return message(3, [{ type: 'text', text: 'Typed it.' }], 'end_turn');
         },
       ]);
-      try {
-        const run = await runExample(SCRIPT, ['type into the terminal'], {
-          CUA_URL: ctx.server.url,
-          ANTHROPIC_API_KEY: 'sk-ant-test',
-          ANTHROPIC_BASE_URL: model.url,
-        });
-        expect(model.problems).toEqual([]);
-        expect(run.stderr).toBe('');
-        expect(run.code).toBe(0);
-        expect(run.stdout).toContain('goal: type into the terminal');
-        expect(run.stdout).toContain(`screenshots: ${IMAGE.width}x${IMAGE.height}`);
-        expect(run.stdout).toContain('step 1: {"action":"screenshot"}');
-        expect(run.stdout).toContain(
-          `step 2: {"action":"left_click","coordinate":[${point[0]},${point[1]}]}`,
-        );
-        expect(run.stdout).toContain(`step 3: {"action":"type","text":${JSON.stringify(text)}}`);
-        expect(run.stdout).toContain('step 4: model: Typed it.');
-        expect(run.stdout).toMatch(/^done$/m);
-        expect(model.requests).toHaveLength(4);
-
-        // On the desktop: the pointer is on the screen pixel the model pointed at (one
-        // screenshot pixel covers 1.34 screen pixels), and the terminal got the text.
-        const pointer = pointerPosition(ctx.display);
-        expect(Math.abs(pointer.x - target.x)).toBeLessThanOrEqual(1);
-        expect(Math.abs(pointer.y - target.y)).toBeLessThanOrEqual(1);
-        const expected = Buffer.from(text, 'utf8');
-        expect((await term.waitForBytes(expected.length)).equals(expected)).toBe(true);
-        expect(witness.presses()).toEqual([]);
-      } finally {
-        await model.close();
-      }
-    } finally {
-      await witness.close();
-      await term.close();
-    }
+      expectFinished(result);
+      const { run, model } = result;
+      expect(run.stdout).toContain('goal: type into the terminal');
+      expect(run.stdout).toContain(`screenshots: ${IMAGE.width}x${IMAGE.height}`);
+      expect(run.stdout).toContain('step 1: {"action":"screenshot"}');
+      expect(run.stdout).toContain(
+        `step 2: {"action":"left_click","coordinate":[${point[0]},${point[1]}]}`,
+      );
+      expect(run.stdout).toContain(`step 3: {"action":"type","text":${JSON.stringify(text)}}`);
+      expect(run.stdout).toContain('step 4: model: Typed it.');
+      expect(model.requests).toHaveLength(4);
+    });
   });
 
   it('reports a model mistake back as is_error and goes on', async () => {
-    const model = await startModelStandIn([
+    const { run, model } = await runAgent(SCRIPT, [], env, [
       () => message(0, [toolUse(1, { action: 'left_click', coordinate: [5000, 10] })]),
       (request) => {
         const last = (request.body.messages as { content: Record<string, unknown>[] }[]).at(-1)!;
@@ -164,17 +135,8 @@ describe('examples/anthropic-agent', () => {
         return message(1, [{ type: 'text', text: 'Sorry.' }], 'end_turn');
       },
     ]);
-    try {
-      const run = await runExample(SCRIPT, [], {
-        CUA_URL: ctx.server.url,
-        ANTHROPIC_API_KEY: 'sk-ant-test',
-        ANTHROPIC_BASE_URL: model.url,
-      });
-      expect(model.problems).toEqual([]);
-      expect(run.code).toBe(0);
-      expect(run.stdout).toMatch(/step 1: .*→ error: \(5000, 10\) is outside the 1429x804/);
-    } finally {
-      await model.close();
-    }
+    expect(model.problems).toEqual([]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/step 1: .*→ error: \(5000, 10\) is outside the 1429x804/);
   });
 });

@@ -1,15 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { openRecordingTerminal, pointerPosition, windowGeometry } from './helpers/desktop.js';
+import { expectClickedAndTyped, expectFinished, runAgent } from './helpers/agent-example.js';
 import { useDesktopServer } from './helpers/desktop-server.js';
-import { runExample } from './helpers/examples.js';
-import { expectThat, pngSize, startModelStandIn } from './helpers/model-stand-in.js';
-import { openFocusedEventWindow } from './helpers/xev.js';
+import { expectThat, pngSize } from './helpers/model-stand-in.js';
 
 const SCRIPT = 'examples/gemini-agent/gemini-agent.mjs';
 // 1280x800 fits Gemini's 1440x900 as it is.
 const SCREEN = { width: 1280, height: 800 };
 
 const ctx = useDesktopServer({ desktop: SCREEN });
+const env = (modelUrl: string) => ({
+  CUA_URL: ctx.server.url,
+  GEMINI_API_KEY: 'test-key',
+  GOOGLE_GEMINI_BASE_URL: modelUrl,
+});
 
 /** A generateContent reply with these parts (the documented shape). */
 const reply = (parts: unknown[]) => ({
@@ -34,24 +37,21 @@ function expectImage(part: Part | undefined, what: string): void {
 
 describe('examples/gemini-agent', () => {
   it('types where Gemini pointed on its 0-999 grid', async () => {
-    const term = await openRecordingTerminal(ctx.display, 'gemini-term');
-    // The xev window has the focus: the text reaches the terminal only if the click did.
-    const witness = await openFocusedEventWindow(ctx.display, {
-      x: 900,
-      y: 500,
-      width: 300,
-      height: 200,
-    });
-    try {
-      const box = windowGeometry(ctx.display, term.windowId);
-      const target = { x: box.x + box.width - 29, y: box.y + box.height - 31 };
+    const text = 'typed by gemini ✓';
+    const scene = {
+      title: 'gemini-term',
+      decoy: { x: 900, y: 500, width: 300, height: 200 },
+      inset: { x: 29, y: 31 },
+      text,
+    };
+    // One grid cell is 1.28 screen pixels wide: the pointer must land on the target's pixel or
+    // its neighbour, and the click focus the terminal.
+    await expectClickedAndTyped(ctx.display, scene, async (target) => {
       const grid = {
         x: Math.floor(((target.x + 0.5) * 1000) / SCREEN.width),
         y: Math.floor(((target.y + 0.5) * 1000) / SCREEN.height),
       };
-      const text = 'typed by gemini ✓';
-
-      const model = await startModelStandIn([
+      const result = await runAgent(SCRIPT, ['type into the terminal'], env, [
         (request) => {
           expectThat(/:generateContent$/.test(request.path), `path ${request.path}`);
           const tools = JSON.stringify(request.body.tools);
@@ -77,33 +77,9 @@ describe('examples/gemini-agent', () => {
           return reply([{ text: 'Typed it.' }]);
         },
       ]);
-      try {
-        const run = await runExample(SCRIPT, ['type into the terminal'], {
-          CUA_URL: ctx.server.url,
-          GEMINI_API_KEY: 'test-key',
-          GOOGLE_GEMINI_BASE_URL: model.url,
-        });
-        expect(model.problems).toEqual([]);
-        expect(run.stderr).toBe('');
-        expect(run.code).toBe(0);
-        expect(run.stdout).toContain(`step 1: type_text_at {"x":${grid.x},"y":${grid.y},`);
-        expect(run.stdout).toContain('step 2: model: Typed it.');
-        expect(run.stdout).toMatch(/^done$/m);
-
-        // One grid cell is 1.28 screen pixels wide: the pointer is on the target's pixel or
-        // its neighbour, and the click focused the terminal.
-        const pointer = pointerPosition(ctx.display);
-        expect(Math.abs(pointer.x - target.x)).toBeLessThanOrEqual(1);
-        expect(Math.abs(pointer.y - target.y)).toBeLessThanOrEqual(1);
-        const expected = Buffer.from(text, 'utf8');
-        expect((await term.waitForBytes(expected.length)).equals(expected)).toBe(true);
-        expect(witness.presses()).toEqual([]);
-      } finally {
-        await model.close();
-      }
-    } finally {
-      await witness.close();
-      await term.close();
-    }
+      expectFinished(result);
+      expect(result.run.stdout).toContain(`step 1: type_text_at {"x":${grid.x},"y":${grid.y},`);
+      expect(result.run.stdout).toContain('step 2: model: Typed it.');
+    });
   });
 });

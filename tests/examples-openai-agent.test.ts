@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { openRecordingTerminal, pointerPosition, windowGeometry } from './helpers/desktop.js';
+import { expectClickedAndTyped, expectFinished, runAgent } from './helpers/agent-example.js';
 import { useDesktopServer } from './helpers/desktop-server.js';
-import { runExample } from './helpers/examples.js';
-import {
-  expectThat,
-  pngSize,
-  seenAt,
-  startModelStandIn,
-  type ModelRequest,
-} from './helpers/model-stand-in.js';
-import { openFocusedEventWindow } from './helpers/xev.js';
+import { expectThat, pngSize, seenAt, type ModelRequest } from './helpers/model-stand-in.js';
 
 const SCRIPT = 'examples/openai-agent/openai-agent.mjs';
 const SCREEN = { width: 2560, height: 1440 };
@@ -17,6 +9,11 @@ const SCREEN = { width: 2560, height: 1440 };
 const IMAGE = { width: 1920, height: 1080 };
 
 const ctx = useDesktopServer({ desktop: SCREEN });
+const env = (modelUrl: string) => ({
+  CUA_URL: ctx.server.url,
+  OPENAI_API_KEY: 'sk-test',
+  OPENAI_BASE_URL: `${modelUrl}/v1`,
+});
 
 /** A Responses API reply with these output items (the documented shape). */
 function response(index: number, output: unknown[]) {
@@ -72,21 +69,16 @@ function expectScreenshotOutput(request: ModelRequest, index: number): void {
 
 describe('examples/openai-agent', () => {
   it('runs a batched click and typing on a 2560x1440 screen, where the model pointed', async () => {
-    const term = await openRecordingTerminal(ctx.display, 'openai-term');
-    // The xev window has the focus: the text reaches the terminal only if the click did.
-    const witness = await openFocusedEventWindow(ctx.display, {
-      x: 1800,
-      y: 900,
-      width: 300,
-      height: 200,
-    });
-    try {
-      const box = windowGeometry(ctx.display, term.windowId);
-      const target = { x: box.x + box.width - 41, y: box.y + box.height - 17 };
+    const text = 'typed by gpt ✓';
+    const scene = {
+      title: 'openai-term',
+      decoy: { x: 1800, y: 900, width: 300, height: 200 },
+      inset: { x: 41, y: 17 },
+      text,
+    };
+    await expectClickedAndTyped(ctx.display, scene, async (target) => {
       const [px, py] = seenAt(target, SCREEN, IMAGE);
-      const text = 'typed by gpt ✓';
-
-      const model = await startModelStandIn([
+      const result = await runAgent(SCRIPT, ['type into the terminal'], env, [
         (request) => {
           expectThat(request.path === '/v1/responses', `path ${request.path}`);
           expectThat(
@@ -119,41 +111,18 @@ describe('examples/openai-agent', () => {
           ]);
         },
       ]);
-      try {
-        const run = await runExample(SCRIPT, ['type into the terminal'], {
-          CUA_URL: ctx.server.url,
-          OPENAI_API_KEY: 'sk-test',
-          OPENAI_BASE_URL: `${model.url}/v1`,
-        });
-        expect(model.problems).toEqual([]);
-        expect(run.stderr).toBe('');
-        expect(run.code).toBe(0);
-        expect(run.stdout).toContain(`screenshots: ${IMAGE.width}x${IMAGE.height}`);
-        expect(run.stdout).toContain('step 1: {"type":"screenshot"}');
-        expect(run.stdout).toContain(
-          `step 2: {"type":"click","button":"left","x":${px},"y":${py}}`,
-        );
-        expect(run.stdout).toContain(`step 2: {"type":"type","text":${JSON.stringify(text)}}`);
-        expect(run.stdout).toContain('step 3: model: Typed it.');
-        expect(run.stdout).toMatch(/^done$/m);
-
-        const pointer = pointerPosition(ctx.display);
-        expect(Math.abs(pointer.x - target.x)).toBeLessThanOrEqual(1);
-        expect(Math.abs(pointer.y - target.y)).toBeLessThanOrEqual(1);
-        const expected = Buffer.from(text, 'utf8');
-        expect((await term.waitForBytes(expected.length)).equals(expected)).toBe(true);
-        expect(witness.presses()).toEqual([]);
-      } finally {
-        await model.close();
-      }
-    } finally {
-      await witness.close();
-      await term.close();
-    }
+      expectFinished(result);
+      const { run } = result;
+      expect(run.stdout).toContain(`screenshots: ${IMAGE.width}x${IMAGE.height}`);
+      expect(run.stdout).toContain('step 1: {"type":"screenshot"}');
+      expect(run.stdout).toContain(`step 2: {"type":"click","button":"left","x":${px},"y":${py}}`);
+      expect(run.stdout).toContain(`step 2: {"type":"type","text":${JSON.stringify(text)}}`);
+      expect(run.stdout).toContain('step 3: model: Typed it.');
+    });
   });
 
   it('refuses a call with pending safety checks, and does nothing', async () => {
-    const model = await startModelStandIn([
+    const { run, model } = await runAgent(SCRIPT, [], env, [
       () =>
         response(0, [
           computerCall(1, {
@@ -164,18 +133,9 @@ describe('examples/openai-agent', () => {
           }),
         ]),
     ]);
-    try {
-      const run = await runExample(SCRIPT, [], {
-        CUA_URL: ctx.server.url,
-        OPENAI_API_KEY: 'sk-test',
-        OPENAI_BASE_URL: `${model.url}/v1`,
-      });
-      expect(run.code).toBe(1);
-      expect(run.stdout).toContain('safety check: malicious_instructions: Looks risky');
-      expect(run.stderr).toContain('Pending safety checks not acknowledged');
-      expect(model.requests).toHaveLength(1);
-    } finally {
-      await model.close();
-    }
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('safety check: malicious_instructions: Looks risky');
+    expect(run.stderr).toContain('Pending safety checks not acknowledged');
+    expect(model.requests).toHaveLength(1);
   });
 });
