@@ -2,9 +2,8 @@ import type { AccessibilityNode } from '@cua/computer-protocol';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startChromium, windowTitle, type ChromiumPage } from './helpers/a11y-apps.js';
-import { startSessionBus, type SessionBus } from './helpers/a11y-bus.js';
+import { flatten, useAccessibleDesktopServer } from './helpers/a11y-server.js';
 import { findWindow, waitFor, x } from './helpers/desktop.js';
-import { useDesktopServer } from './helpers/desktop-server.js';
 
 /** A page whose state shows in its title, so the X window title is the oracle. */
 const PAGE = `<!doctype html>
@@ -21,55 +20,19 @@ const PAGE = `<!doctype html>
   <button id="submit" onclick="document.title = 'Clicked'">Submit order</button>
 </body></html>`;
 
-let bus: SessionBus;
 let chromium: ChromiumPage;
 let windowId: string;
-const savedEnv = { ...process.env };
 
-type Reply = Record<string, unknown>;
-
-async function call(command: string, params: Record<string, unknown> = {}): Promise<Reply> {
-  const before = ctx.client.frames.length;
-  ctx.client.send({ command, params });
-  return (await ctx.client.waitFor(before + 1, 20_000))[before]!;
-}
-
-async function ok(command: string, params: Record<string, unknown> = {}): Promise<Reply> {
-  const reply = await call(command, params);
-  expect(reply, `${command} ${JSON.stringify(reply).slice(0, 400)}`).toMatchObject({
-    success: true,
-  });
-  return reply;
-}
-
-const flatten = (node: AccessibilityNode): AccessibilityNode[] => [
-  node,
-  ...node.children.flatMap(flatten),
-];
-
-const ctx = useDesktopServer({
-  client: 'raw',
-  server: async ({ display }) => {
-    bus = await startSessionBus(display);
-    process.env.DBUS_SESSION_BUS_ADDRESS = bus.address;
-    process.env.XDG_RUNTIME_DIR = bus.env.XDG_RUNTIME_DIR;
-    return { display };
-  },
-  afterServer: async () => {
-    await chromium?.close();
-    await bus?.stop();
-    for (const name of ['DBUS_SESSION_BUS_ADDRESS', 'XDG_RUNTIME_DIR'] as const) {
-      if (savedEnv[name] === undefined) delete process.env[name];
-      else process.env[name] = savedEnv[name];
-    }
-  },
+const a11y = useAccessibleDesktopServer({
+  closeApps: () => chromium?.close(),
   timeoutMs: 90_000,
 });
+const { ctx, call, ok } = a11y;
 
 beforeAll(async () => {
   // The first call switches org.a11y.Status.IsEnabled on: Chromium reads it when it starts.
   await ok('get_accessibility_tree', { scope: 'all' });
-  chromium = startChromium(bus.env, PAGE);
+  chromium = startChromium(a11y.bus.env, PAGE);
   windowId = await findWindow(ctx.display, 'A11y Page - Chromium', 30_000);
   x(ctx.display, 'xdotool', ['windowactivate', '--sync', windowId]);
   await waitFor(

@@ -4,35 +4,14 @@ import { AccessibilityNodeSchema, type AccessibilityNode } from '@cua/computer-p
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startGtkApp, windowTitle, type GtkApp } from './helpers/a11y-apps.js';
-import { startSessionBus, type SessionBus } from './helpers/a11y-bus.js';
+import { flatten, useAccessibleDesktopServer } from './helpers/a11y-server.js';
 import { readWithOracle } from './helpers/a11y-oracle.js';
 import { findWindow, pointerPosition, waitFor, x } from './helpers/desktop.js';
-import { useDesktopServer } from './helpers/desktop-server.js';
 
 const TITLE = `A11y GTK ${process.pid}`;
-let bus: SessionBus;
 let app: GtkApp;
-const savedEnv = { ...process.env };
 
 type Reply = Record<string, unknown>;
-
-async function call(command: string, params: Record<string, unknown> = {}): Promise<Reply> {
-  const before = ctx.client.frames.length;
-  ctx.client.send({ command, params });
-  return (await ctx.client.waitFor(before + 1, 20_000))[before]!;
-}
-
-async function ok(command: string, params: Record<string, unknown> = {}): Promise<Reply> {
-  const reply = await call(command, params);
-  expect(reply, `${command} ${JSON.stringify(reply).slice(0, 400)}`).toMatchObject({
-    success: true,
-  });
-  return reply;
-}
-
-function flatten(node: AccessibilityNode): AccessibilityNode[] {
-  return [node, ...node.children.flatMap(flatten)];
-}
 
 /** Every node of our tree, checked against the protocol's node schema on the way. */
 function nodesOf(reply: Reply): AccessibilityNode[] {
@@ -56,29 +35,14 @@ function activate(windowId: string): void {
   x(ctx.display, 'xdotool', ['windowactivate', '--sync', windowId]);
 }
 
-const ctx = useDesktopServer({
-  client: 'raw',
-  server: async ({ display }) => {
-    bus = await startSessionBus(display);
-    // The server reads its children's environment live: it finds the test's session bus there.
-    process.env.DBUS_SESSION_BUS_ADDRESS = bus.address;
-    process.env.XDG_RUNTIME_DIR = bus.env.XDG_RUNTIME_DIR;
-    return { display };
-  },
-  afterServer: async () => {
-    await app?.close();
-    await bus?.stop();
-    process.env.DBUS_SESSION_BUS_ADDRESS = savedEnv.DBUS_SESSION_BUS_ADDRESS;
-    process.env.XDG_RUNTIME_DIR = savedEnv.XDG_RUNTIME_DIR;
-    if (savedEnv.DBUS_SESSION_BUS_ADDRESS === undefined)
-      delete process.env.DBUS_SESSION_BUS_ADDRESS;
-    if (savedEnv.XDG_RUNTIME_DIR === undefined) delete process.env.XDG_RUNTIME_DIR;
-  },
+const a11y = useAccessibleDesktopServer({
+  closeApps: () => app?.close(),
   timeoutMs: 60_000,
 });
+const { ctx, call, ok } = a11y;
 
 beforeAll(async () => {
-  app = await startGtkApp(bus.env, TITLE, { rows: 40 });
+  app = await startGtkApp(a11y.bus.env, TITLE, { rows: 40 });
   activate(app.windowId);
   // The app joins the bus a moment after its window maps.
   await waitFor(
@@ -120,7 +84,7 @@ describe('get_accessibility_tree on a GTK 3 app', () => {
 
   it('agrees with an independent AT-SPI reader (pyatspi) on names, roles and bounds', async () => {
     const nodes = nodesOf(await ok('get_accessibility_tree'));
-    const oracle = readWithOracle(bus.env, app.pid);
+    const oracle = readWithOracle(a11y.bus.env, app.pid);
     for (const node of nodes.filter((n) => n.name !== '')) {
       const seen = oracle.find((o) => o.name === node.name && o.role === node.role);
       expect(seen, `${node.role} "${node.name}" read by pyatspi`).toBeDefined();
@@ -282,7 +246,7 @@ describe('find_element and element actions on the GTK app', () => {
     });
     expect(typed.value).toBe('Grace Hopper');
     await waitFor(() => (app.state().entry === 'Grace Hopper' ? true : undefined), 5000, 'text');
-    const oracle = readWithOracle(bus.env, app.pid);
+    const oracle = readWithOracle(a11y.bus.env, app.pid);
     expect(oracle.find((n) => n.name === 'Your name')?.text).toBe('Grace Hopper');
 
     const { element: slider } = await ok('find_element', { role: 'slider' });
@@ -307,7 +271,7 @@ describe('find_element and element actions on the GTK app', () => {
     await ok('focus_element', { id: (element as AccessibilityNode).id });
     await waitFor(
       () => {
-        const entry = readWithOracle(bus.env, app.pid).find((n) => n.name === 'Your name');
+        const entry = readWithOracle(a11y.bus.env, app.pid).find((n) => n.name === 'Your name');
         return entry?.states.includes('focused') ? true : undefined;
       },
       5000,
@@ -317,7 +281,7 @@ describe('find_element and element actions on the GTK app', () => {
 
   it('a window whose app exposes nothing gives no tree and says why', async () => {
     const term: ChildProcess = spawn('xterm', ['-T', 'plain-xterm', '-geometry', '40x10+700+400'], {
-      env: bus.env,
+      env: a11y.bus.env,
       stdio: 'ignore',
     });
     try {
@@ -337,7 +301,7 @@ describe('find_element and element actions on the GTK app', () => {
   });
 
   it('a hung app (SIGSTOP) does not hang the tree of the focused window', async () => {
-    const hung = await startGtkApp(bus.env, `${TITLE} hung`);
+    const hung = await startGtkApp(a11y.bus.env, `${TITLE} hung`);
     try {
       await waitFor(async () => {
         const reply = await call('get_accessibility_tree', { pid: hung.pid, max_depth: 0 });
@@ -364,7 +328,7 @@ describe('find_element and element actions on the GTK app', () => {
     expect(unknown).toMatchObject({ success: false, code: 'not_found' });
     expect(unknown.error).toMatch(/Unknown element id "e999999"/);
 
-    const other = await startGtkApp(bus.env, `${TITLE} second`);
+    const other = await startGtkApp(a11y.bus.env, `${TITLE} second`);
     try {
       activate(other.windowId);
       const found = await waitFor(async () => {

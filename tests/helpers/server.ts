@@ -78,11 +78,11 @@ export class RawClient {
     return this.frames.slice(0, count);
   }
 
-  /** Sends one frame and returns the next frame that arrives. */
-  async request(frame: unknown): Promise<Record<string, unknown>> {
+  /** Sends one frame and returns the next frame that arrives (within `timeoutMs`). */
+  async request(frame: unknown, timeoutMs?: number): Promise<Record<string, unknown>> {
     const before = this.frames.length;
     this.send(frame);
-    const frames = await this.waitFor(before + 1);
+    const frames = await this.waitFor(before + 1, timeoutMs);
     return frames[before]!;
   }
 
