@@ -180,7 +180,10 @@ export function parseRequestFrame(text: string): ParsedRequest {
   return parseRequestValue(decoded.value);
 }
 
-/** The one command a `/ws` client sends before any other when auth is on (docs/protocol.md, Authentication). */
+/**
+ * The one command a `/ws` client sends before any other when auth is on (docs/protocol.md,
+ * Authentication).
+ */
 export function isAuthenticateRequest(request: RequestFrame): boolean {
   return request.command === AuthenticateFrameSchema.shape.command.value;
 }
@@ -206,9 +209,10 @@ function missing(value: unknown): boolean {
 
 /**
  * The first `/ws` frame when auth is on, checked in upstream's order with its messages
- * (docs/protocol.md, Authentication): not a JSON object; not `authenticate`; params present but not an object; no api_key; no
- * container_name; then credentials of the wrong type, which upstream's verification rejects. A
- * binary frame is `undefined`. Success gives the credentials still to be verified.
+ * (docs/protocol.md, Authentication): not a JSON object; not `authenticate`; params present but
+ * not an object; no api_key; no container_name; then credentials of the wrong type, which
+ * upstream's verification rejects. A binary frame is `undefined`. Success gives the credentials
+ * still to be verified.
  */
 export function parseAuthenticateFrame(text: string | undefined): CredentialsCheck {
   const decoded = text === undefined ? undefined : decodeJson(text);

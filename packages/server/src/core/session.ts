@@ -92,7 +92,8 @@ export class Session {
     if (!request.ok) return this.answer(cost, request.id, failure(request.code, request.error));
     const { id } = request;
     // Auth is off (or already done) by the time a frame reaches here; upstream clients that
-    // send `authenticate` anyway are told it worked, so they go on (docs/protocol.md, Authentication).
+    // send `authenticate` anyway are told it worked, so they go on (docs/protocol.md,
+    // Authentication).
     if (isAuthenticateRequest(request)) {
       return this.answer(cost, id, { success: true, message: AUTH_MESSAGES.success });
     }

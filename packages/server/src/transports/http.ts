@@ -124,7 +124,8 @@ export class HttpTransport {
       }
       const unavailable = unavailableStatus(this.options.env);
       if (unavailable !== undefined) {
-        // The deployment picks the status (docs/protocol.md, Availability gate), as upstream lets it.
+        // The deployment picks the status (docs/protocol.md, Availability gate), as upstream
+        // lets it.
         throw new HttpError('service_unavailable', UNAVAILABLE_DETAIL, { status: unavailable });
       }
       if (!originAllowed(req.headers, this.options.allowedOrigins)) {
@@ -292,7 +293,10 @@ export class HttpTransport {
   }
 }
 
-/** `POST /cmd`'s wording of a refused body, upstream's where upstream has one (docs/protocol.md, POST /cmd). */
+/**
+ * `POST /cmd`'s wording of a refused body, upstream's where upstream has one (docs/protocol.md,
+ * POST /cmd).
+ */
 function cmdRefusal(request: RequestFrameFailure): string {
   switch (request.reason) {
     case 'not_json':
