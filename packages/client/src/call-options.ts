@@ -26,6 +26,19 @@ export function isOptionsObject(value: unknown): value is CallOptions {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * Positional arguments with the options last, `(a, b, …, options?)`: the values and the options
+ * (when the last argument is an options object). Trailing `undefined`s count as not given.
+ */
+export function trailingOptions<O extends CallOptions>(
+  args: readonly unknown[],
+): [values: unknown[], options: O | undefined] {
+  const values = [...args];
+  while (values.length > 0 && values[values.length - 1] === undefined) values.pop();
+  const options = isOptionsObject(values[values.length - 1]) ? (values.pop() as O) : undefined;
+  return [values, options];
+}
+
 /** The error a call rejects with when its signal fires: the signal's own reason if it is one. */
 export function abortError(signal: AbortSignal | undefined): Error {
   const reason: unknown = signal?.reason;

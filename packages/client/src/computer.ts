@@ -1,19 +1,49 @@
 import type {
-  AccessibilityNode,
-  AccessibleElement,
   CommandName,
   CommandParams,
   CommandResult,
-  ResolvedParams,
   VersionResult,
 } from '@cua/computer-protocol';
-import { resolveReconnect, type ReconnectOptions } from './backoff.js';
-import { isOptionsObject, splitCallOptions, type CallOptions } from './call-options.js';
-import { Connection } from './connection.js';
-import { ComputerError, ConnectionError } from './errors.js';
-import { decodeReplyBytes, readFileBytes, writeFileBytes } from './file-transfer.js';
-import { hotkeyKeys } from './hotkey.js';
-import { HttpTransport, type FetchLike } from './http-transport.js';
+import { splitHotkey } from '@cua/computer-protocol/wire';
+import {
+  isOptionsObject,
+  splitCallOptions,
+  trailingOptions,
+  type CallOptions,
+} from './call-options.js';
+import type {
+  AccessibilityTree,
+  AccessibilityTreeOptions,
+  Bounds,
+  ButtonArgs,
+  ClicksArgs,
+  CommandOutput,
+  ComputerOptions,
+  DragOptions,
+  FindElementQuery,
+  FoundElements,
+  HotkeyArgs,
+  NoOptions,
+  ParamsArgs,
+  Point,
+  PointArgs,
+  ReadBytesOptions,
+  RecordingOptions,
+  RunCommandOptions,
+  ScreenSize,
+  Screenshot,
+  ScreenshotOptions,
+  ScrollDirection,
+  Size,
+  SubscribeFramesOptions,
+  TraceOptions,
+  WindowId,
+  WriteOptions,
+} from './computer-types.js';
+import { createTransport, credentialsOf, DEFAULT_TIMEOUT_MS } from './create-transport.js';
+import { httpBaseUrl, resolveEndpoint } from './endpoint.js';
+import { readFileBytes, writeFileBytes, type InvokeFileCommand } from './file-transfer.js';
+import { subscribeFrames } from './live-frames.js';
 import {
   actedResult,
   observeParam,
@@ -29,291 +59,12 @@ import {
   type ObserveOptions,
 } from './observation.js';
 import { PtyClient } from './pty.js';
-import { RESULT_SHAPES } from './result-shapes.js';
-import { checkShape } from './shape.js';
-import {
-  binaryField,
-  type ConnectionState,
-  type RawReply,
-  type StateChange,
-  type Transport,
-} from './transport.js';
-import type { WebSocketFactory } from './websocket-like.js';
+import { parseReply } from './reply-parsing.js';
+import { runCommand } from './run-command.js';
+import { takeScreenshot } from './screenshot.js';
+import type { ConnectionState, Transport } from './transport.js';
 
 export type { CallOptions };
-
-export interface ComputerOptions {
-  /**
-   * Where the server is: `ws://127.0.0.1:8000/ws` for the WebSocket, or `http://127.0.0.1:8000`
-   * for `POST /cmd` (an `http(s)` URL selects the HTTP transport). Wins over host/port.
-   */
-  url?: string;
-  host?: string;
-  port?: number;
-  /** Use `wss://` / `https://`. */
-  secure?: boolean;
-  /** `websocket` (default; pipelined, reconnecting) or `http` (one `POST /cmd` per call). */
-  transport?: 'websocket' | 'http';
-  /** Default per-call timeout. */
-  timeoutMs?: number;
-  connectTimeoutMs?: number;
-  /**
-   * Reconnect after the server drops the connection, with capped exponential backoff (default:
-   * 250 ms doubling to 10 s). `false`: stay disconnected until `connect()`.
-   */
-  reconnect?: boolean | ReconnectOptions;
-  /** Told about every change of `state`, e.g. each reconnect attempt and its delay. */
-  onStateChange?: (change: StateChange) => void;
-  /** How to open a WebSocket; defaults to the platform's (`ws` in the Node entry). */
-  createWebSocket?: WebSocketFactory;
-  /** For the HTTP transport; defaults to the global `fetch`. */
-  fetch?: FetchLike;
-  /** Cloud container name; with `apiKey`, the client authenticates before anything else. */
-  containerName?: string;
-  /** Cloud API key. Never logged, never part of an error message. */
-  apiKey?: string;
-}
-
-/** The params argument is optional exactly when every param of the command is. */
-export type ParamsArgs<N extends CommandName> =
-  Record<string, never> extends CommandParams<N>
-    ? [params?: CommandParams<N>, options?: CallOptions]
-    : [params: CommandParams<N>, options?: CallOptions];
-
-export type MouseButton = ResolvedParams<'mouse_down'>['button'];
-/** A native window handle (an X11 id on Linux); servers compare ids as strings. */
-export type WindowId = CommandParams<'get_window_size'>['window_id'];
-export type ScrollDirection = ResolvedParams<'scroll_direction'>['direction'];
-export type ImageFormat = CommandResult<'screenshot'>['format'];
-
-export interface Point {
-  x: number;
-  y: number;
-}
-
-export interface Size {
-  width: number;
-  height: number;
-}
-
-export interface ScreenSize extends Size {
-  /** Physical pixels per logical pixel, when the server reports it. */
-  scaleFactor?: number;
-}
-
-export interface Bounds extends Point, Size {}
-
-export interface Screenshot {
-  /** The encoded image file (PNG, JPEG or WebP). */
-  data: Uint8Array;
-  format: ImageFormat;
-  width?: number;
-  height?: number;
-  /** Image pixels per screen pixel, when the image was scaled. */
-  scale?: number;
-}
-
-export interface RecordingOptions {
-  /** A path on the server; a new file in its temporary folder by default. */
-  path?: string;
-  /** 1 to 30; 15 by default. */
-  fps?: number;
-  /** Output size relative to the screen, 0 < scale ≤ 1. */
-  scale?: number;
-  /** Draw the pointer into the frames (true by default). */
-  withCursor?: boolean;
-  /** Stops by itself after this long (1 h by default, 6 h at most). */
-  maxDurationS?: number;
-}
-
-/** One frame of `subscribeFrames`. */
-export interface LiveFrame {
-  seq: number;
-  format: ImageFormat;
-  width: number;
-  height: number;
-  /** From the first change the frame shows to the frame being ready on the server. */
-  latencyMs: number;
-  data: Uint8Array;
-}
-
-export interface SubscribeFramesOptions {
-  onFrame: (frame: LiveFrame) => void;
-  /** Ends the stream. */
-  signal?: AbortSignal;
-  format?: 'jpeg' | 'png' | 'webp';
-  quality?: number;
-  maxWidth?: number;
-  /** At most this many frames a second (30 by default). */
-  fps?: number;
-}
-
-export interface ScreenshotOptions extends CallOptions {
-  format?: ResolvedParams<'screenshot'>['format'];
-  /** JPEG/WebP quality, 1..95. */
-  quality?: number;
-  /** Capture only this part of the screen (our server's extension). */
-  region?: CommandParams<'screenshot'>['region'];
-  /** Shrink by this factor, 0 < scale ≤ 1 (our server's extension). */
-  scale?: number;
-  /** Shrink to fit (our server's extension). */
-  maxWidth?: number;
-  maxHeight?: number;
-}
-
-export interface CommandOutput {
-  stdout: string;
-  stderr: string;
-  /** The exit code; a non-zero code is not an error. Minus the signal number if killed. */
-  returnCode: number;
-  /** The server cut the output at its size cap. */
-  truncated?: boolean;
-}
-
-/** A piece of a command's output, as `runCommand`'s `onOutput` receives it. */
-export interface OutputChunk {
-  stream: 'stdout' | 'stderr';
-  data: string;
-}
-
-export interface RunCommandOptions extends CallOptions {
-  /** Server-side limit in seconds: the process is killed and the call fails with `timeout`. */
-  timeout?: number;
-  /**
-   * Receives the output, in order, before the call resolves: over a WebSocket to a server that
-   * announces `stream`, piece by piece while the command runs. Elsewhere (HTTP, upstream
-   * servers) once per non-empty stream, stdout first, with the whole output after the reply, so
-   * the same code works everywhere. Either way the pieces of a stream add up to its text in the
-   * result, which still carries everything. A failed call may have streamed some output first
-   * (its error's `reply` keeps what the server returned). A throw from here rejects the call.
-   */
-  onOutput?: (chunk: OutputChunk) => void;
-}
-
-export interface DragOptions extends ActionOptions {
-  button?: MouseButton;
-  /** Seconds the movement takes (upstream Linux servers ignore it). */
-  duration?: number;
-}
-
-export interface ReadBytesOptions extends CallOptions {
-  offset?: number;
-  /** Bytes to read; default to the end of the file. */
-  length?: number;
-}
-
-export interface WriteOptions extends CallOptions {
-  /** Add to the end of the file instead of replacing it. */
-  append?: boolean;
-}
-
-/** Upstream's `role`/`title`/`value`, plus our `name`, `states`, `limit` and scope options. */
-export type FindElementQuery = CommandParams<'find_element'> & CallOptions;
-
-/** Scope (`focused` window by default), depth, node and time caps, `json`/`text`/`both`. */
-export type AccessibilityTreeOptions = CommandParams<'get_accessibility_tree'> & CallOptions;
-
-/**
- * The tree reply as this project's server sends it: `tree` typed as nodes all the way down.
- * Upstream servers' trees differ (the wire check accepts them, the type describes ours).
- */
-export type AccessibilityTree = Omit<CommandResult<'get_accessibility_tree'>, 'tree'> & {
-  tree?: AccessibilityNode;
-};
-
-/** find_element's reply from this project's server; upstream servers differ per OS. */
-export type FoundElements = Omit<CommandResult<'find_element'>, 'element' | 'elements'> & {
-  element?: AccessibleElement;
-  elements?: AccessibleElement[];
-};
-
-export type HotkeyArgs<O extends ActionOptions = ActionOptions> =
-  | [keys: readonly string[], options?: O]
-  | [key: string, ...keys: string[]]
-  | [key: string, ...keys: string[], options: O];
-
-/** The options type of an input method called without options. */
-type NoOptions = Record<never, never>;
-
-export const DEFAULT_TIMEOUT_MS = 120_000;
-export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
-/** A run_command with a server-side timeout: the client waits that long plus this. */
-const RUN_COMMAND_GRACE_MS = 5_000;
-
-/** Where a cloud container listens unless host, port or url say otherwise. */
-export function cloudHost(containerName: string): string {
-  return `${containerName}.containers.cloud.trycua.com`;
-}
-
-export interface Endpoint {
-  transport: 'websocket' | 'http';
-  url: string;
-}
-
-/** The transport and URL a Computer with these options uses. */
-export function resolveEndpoint(options: ComputerOptions): Endpoint {
-  const http =
-    options.transport === 'http' ||
-    (options.transport === undefined && /^https?:/i.test(options.url ?? ''));
-  if (options.url) {
-    return http
-      ? { transport: 'http', url: httpBaseUrl(options.url) }
-      : { transport: 'websocket', url: webSocketUrl(options.url) };
-  }
-  const cloud = Boolean(options.containerName && options.apiKey);
-  const host = options.host ?? (cloud ? cloudHost(options.containerName!) : '127.0.0.1');
-  const secure = options.secure ?? cloud;
-  const port = options.port ?? (cloud ? 8443 : 8000);
-  const hostPart = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
-  return http
-    ? { transport: 'http', url: `${secure ? 'https' : 'http'}://${hostPart}:${port}` }
-    : { transport: 'websocket', url: `${secure ? 'wss' : 'ws'}://${hostPart}:${port}/ws` };
-}
-
-/** The URL a Computer with these options connects to. */
-export function resolveUrl(options: ComputerOptions): string {
-  return resolveEndpoint(options).url;
-}
-
-/** `http://h:p`, from `http://h:p/cmd`, `ws://h:p/ws` and the like (a path prefix is kept). */
-function httpBaseUrl(url: string): string {
-  const parsed = new URL(url);
-  if (parsed.protocol === 'ws:') parsed.protocol = 'http:';
-  if (parsed.protocol === 'wss:') parsed.protocol = 'https:';
-  parsed.pathname = parsed.pathname.replace(/\/(ws|cmd)\/?$/, '');
-  return parsed.toString().replace(/\/+$/, '');
-}
-
-/** A WebSocket URL as given; an `http(s)` one (transport `websocket`) gets `ws(s)` and `/ws`. */
-function webSocketUrl(url: string): string {
-  if (!/^https?:/i.test(url)) return url;
-  const parsed = new URL(url);
-  parsed.protocol = parsed.protocol === 'https:' ? 'wss:' : 'ws:';
-  const path = parsed.pathname.replace(/\/(cmd)?\/?$/, '');
-  parsed.pathname = `${path}/ws`;
-  return parsed.toString();
-}
-
-function defaultWebSocketFactory(): WebSocketFactory {
-  const Ctor = (globalThis as { WebSocket?: new (url: string) => unknown }).WebSocket;
-  if (!Ctor) {
-    return () => {
-      throw new ConnectionError(
-        'No WebSocket implementation: use the Node entry of @cua/computer-client ' +
-          'or pass createWebSocket',
-      );
-    };
-  }
-  return (url) => new Ctor(url) as ReturnType<WebSocketFactory>;
-}
-
-function defaultFetch(): FetchLike {
-  const fetchFn = (globalThis as { fetch?: FetchLike }).fetch;
-  if (!fetchFn) {
-    return () => Promise.reject(new ConnectionError('No fetch implementation: pass options.fetch'));
-  }
-  return (url, init) => fetchFn(url, init);
-}
 
 /**
  * A remote computer: one method per command of the protocol registry, plus `call()` for any
@@ -334,30 +85,10 @@ export class Computer {
     this.url = endpoint.url;
     this.transportKind = endpoint.transport;
     this.defaultTimeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const credentials =
-      options.containerName && options.apiKey
-        ? { containerName: options.containerName, apiKey: options.apiKey }
-        : undefined;
-    this.transport =
-      endpoint.transport === 'http'
-        ? new HttpTransport({
-            baseUrl: endpoint.url,
-            fetch: options.fetch ?? defaultFetch(),
-            timeoutMs: this.defaultTimeoutMs,
-            credentials,
-          })
-        : new Connection({
-            url: endpoint.url,
-            createWebSocket: options.createWebSocket ?? defaultWebSocketFactory(),
-            timeoutMs: this.defaultTimeoutMs,
-            connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
-            credentials,
-            reconnect: resolveReconnect(options.reconnect),
-            onStateChange: options.onStateChange,
-          });
+    this.transport = createTransport(endpoint, options, this.defaultTimeoutMs);
     this.pty = new PtyClient({
       baseUrl: endpoint.transport === 'http' ? endpoint.url : httpBaseUrl(endpoint.url),
-      credentials,
+      credentials: credentialsOf(options),
     });
   }
 
@@ -405,6 +136,10 @@ export class Computer {
     return parseReply(name, reply);
   }
 
+  /** `invoke` for the chunked file transfers, which make several calls. */
+  private readonly invokeFileCommand: InvokeFileCommand = (name, params, options) =>
+    this.invoke(name, params, options);
+
   // ── meta ───────────────────────────────────────────────────────────────────────────────────
 
   /** Protocol generation, server package version and (on our server) its `features`. */
@@ -419,37 +154,8 @@ export class Computer {
    * not an error. With `timeout` (seconds) the server kills it and the call fails with code
    * `timeout`, the error's `reply` keeping `stdout`, `stderr` and `return_code`.
    */
-  async runCommand(command: string, options?: RunCommandOptions): Promise<CommandOutput> {
-    const [{ timeout, onOutput }, call] = splitCallOptions(options);
-    if (timeout !== undefined && call.timeoutMs === undefined) {
-      call.timeoutMs = Math.max(this.defaultTimeoutMs, timeout * 1000 + RUN_COMMAND_GRACE_MS);
-    }
-    const params = timeout === undefined ? { command } : { command, timeout };
-    let streamed = false;
-    const onEvent =
-      onOutput &&
-      ((event: RawReply) => {
-        const chunk = outputChunk(event);
-        if (!chunk) return;
-        streamed = true;
-        onOutput(chunk);
-      });
-    const reply = await this.transport.request('run_command', params, { ...call, onEvent });
-    // No event means no streaming (or no output at all): hand over what the reply carries.
-    if (onOutput && !streamed && reply.success === true) {
-      for (const stream of ['stdout', 'stderr'] as const) {
-        const data = reply[stream];
-        if (typeof data === 'string' && data !== '') onOutput({ stream, data });
-      }
-    }
-    const result = parseReply('run_command', reply);
-    const output: CommandOutput = {
-      stdout: result.stdout,
-      stderr: result.stderr,
-      returnCode: result.return_code,
-    };
-    if (result.truncated !== undefined) output.truncated = result.truncated;
-    return output;
+  runCommand(command: string, options?: RunCommandOptions): Promise<CommandOutput> {
+    return runCommand(this.transport, this.defaultTimeoutMs, command, options);
   }
 
   // ── files ──────────────────────────────────────────────────────────────────────────────────
@@ -487,30 +193,18 @@ export class Computer {
    * Bytes of a file from `offset`, `length` of them or to the end. The size is asked first;
    * files above 5 MiB are read in 1 MiB chunks, `timeoutMs` bounding the whole read.
    */
-  async readBytes(path: string, options?: ReadBytesOptions): Promise<Uint8Array> {
+  readBytes(path: string, options?: ReadBytesOptions): Promise<Uint8Array> {
     const [{ offset = 0, length }, call] = splitCallOptions(options);
-    return readFileBytes(
-      (name, params, stepOptions) => this.invoke(name, params, stepOptions),
-      path,
-      offset,
-      length,
-      call,
-    );
+    return readFileBytes(this.invokeFileCommand, path, offset, length, call);
   }
 
   /**
    * Writes bytes to a file (replacing it, or appending). Data above 5 MiB goes in 1 MiB chunks,
    * the later ones appended: not atomic then, a failure part-way leaves a partial file.
    */
-  async writeBytes(path: string, data: Uint8Array, options?: WriteOptions): Promise<void> {
+  writeBytes(path: string, data: Uint8Array, options?: WriteOptions): Promise<void> {
     const [{ append = false }, call] = splitCallOptions(options);
-    await writeFileBytes(
-      (name, params, stepOptions) => this.invoke(name, params, stepOptions),
-      path,
-      data,
-      append,
-      call,
-    );
+    return writeFileBytes(this.invokeFileCommand, path, data, append, call);
   }
 
   /** Size of a file in bytes (on a directory, what stat says). */
@@ -623,23 +317,23 @@ export class Computer {
   }
 
   /** Maximizes a window. */
-  async maximizeWindow(windowId: WindowId, options?: CallOptions): Promise<void> {
-    await this.invoke('maximize_window', { window_id: windowId }, options);
+  maximizeWindow(windowId: WindowId, options?: CallOptions): Promise<void> {
+    return this.windowAction('maximize_window', windowId, options);
   }
 
   /** Minimizes (iconifies) a window. */
-  async minimizeWindow(windowId: WindowId, options?: CallOptions): Promise<void> {
-    await this.invoke('minimize_window', { window_id: windowId }, options);
+  minimizeWindow(windowId: WindowId, options?: CallOptions): Promise<void> {
+    return this.windowAction('minimize_window', windowId, options);
   }
 
   /** Raises and focuses a window. */
-  async activateWindow(windowId: WindowId, options?: CallOptions): Promise<void> {
-    await this.invoke('activate_window', { window_id: windowId }, options);
+  activateWindow(windowId: WindowId, options?: CallOptions): Promise<void> {
+    return this.windowAction('activate_window', windowId, options);
   }
 
   /** Asks a window to close (the application may refuse, e.g. to ask about unsaved work). */
-  async closeWindow(windowId: WindowId, options?: CallOptions): Promise<void> {
-    await this.invoke('close_window', { window_id: windowId }, options);
+  closeWindow(windowId: WindowId, options?: CallOptions): Promise<void> {
+    return this.windowAction('close_window', windowId, options);
   }
 
   /** Position and size of the active window (upstream's client asks; its server lacks it). */
@@ -653,105 +347,33 @@ export class Computer {
   // the screenshot taken once the screen has settled after the action (see `observe()`).
 
   /** Presses a mouse button (default left), at x, y when given, else where the pointer is. */
-  mouseDown<const O extends ActionOptions = NoOptions>(options?: O): Promise<Acted<O>>;
-  mouseDown<const O extends ActionOptions = NoOptions>(
-    button: MouseButton,
-    options?: O,
-  ): Promise<Acted<O>>;
-  mouseDown<const O extends ActionOptions = NoOptions>(
-    x: number,
-    y: number,
-    button?: MouseButton,
-    options?: O,
-  ): Promise<Acted<O>>;
-  async mouseDown(
-    a?: number | MouseButton | ActionOptions,
-    b?: number | ActionOptions,
-    c?: MouseButton,
-    d?: ActionOptions,
-  ): Promise<unknown> {
-    return this.buttonAction('mouse_down', a, b, c, d);
+  mouseDown<const O extends ActionOptions = NoOptions>(...args: ButtonArgs<O>): Promise<Acted<O>> {
+    return this.buttonAction<O>('mouse_down', args);
   }
 
   /** Releases a mouse button (default left), at x, y when given, else where the pointer is. */
-  mouseUp<const O extends ActionOptions = NoOptions>(options?: O): Promise<Acted<O>>;
-  mouseUp<const O extends ActionOptions = NoOptions>(
-    button: MouseButton,
-    options?: O,
-  ): Promise<Acted<O>>;
-  mouseUp<const O extends ActionOptions = NoOptions>(
-    x: number,
-    y: number,
-    button?: MouseButton,
-    options?: O,
-  ): Promise<Acted<O>>;
-  async mouseUp(
-    a?: number | MouseButton | ActionOptions,
-    b?: number | ActionOptions,
-    c?: MouseButton,
-    d?: ActionOptions,
-  ): Promise<unknown> {
-    return this.buttonAction('mouse_up', a, b, c, d);
+  mouseUp<const O extends ActionOptions = NoOptions>(...args: ButtonArgs<O>): Promise<Acted<O>> {
+    return this.buttonAction<O>('mouse_up', args);
   }
 
   /** Left click, at x, y when given, else where the pointer is. */
-  leftClick<const O extends ActionOptions = NoOptions>(options?: O): Promise<Acted<O>>;
-  leftClick<const O extends ActionOptions = NoOptions>(
-    x: number,
-    y: number,
-    options?: O,
-  ): Promise<Acted<O>>;
-  async leftClick(
-    x?: number | ActionOptions,
-    y?: number,
-    options?: ActionOptions,
-  ): Promise<unknown> {
-    return this.click('left_click', x, y, options);
+  leftClick<const O extends ActionOptions = NoOptions>(...args: PointArgs<O>): Promise<Acted<O>> {
+    return this.actWith<O>('left_click', {}, ['x', 'y'], args);
   }
 
   /** Right click, at x, y when given, else where the pointer is. */
-  rightClick<const O extends ActionOptions = NoOptions>(options?: O): Promise<Acted<O>>;
-  rightClick<const O extends ActionOptions = NoOptions>(
-    x: number,
-    y: number,
-    options?: O,
-  ): Promise<Acted<O>>;
-  async rightClick(
-    x?: number | ActionOptions,
-    y?: number,
-    options?: ActionOptions,
-  ): Promise<unknown> {
-    return this.click('right_click', x, y, options);
+  rightClick<const O extends ActionOptions = NoOptions>(...args: PointArgs<O>): Promise<Acted<O>> {
+    return this.actWith<O>('right_click', {}, ['x', 'y'], args);
   }
 
   /** Double left click, at x, y when given, else where the pointer is. */
-  doubleClick<const O extends ActionOptions = NoOptions>(options?: O): Promise<Acted<O>>;
-  doubleClick<const O extends ActionOptions = NoOptions>(
-    x: number,
-    y: number,
-    options?: O,
-  ): Promise<Acted<O>>;
-  async doubleClick(
-    x?: number | ActionOptions,
-    y?: number,
-    options?: ActionOptions,
-  ): Promise<unknown> {
-    return this.click('double_click', x, y, options);
+  doubleClick<const O extends ActionOptions = NoOptions>(...args: PointArgs<O>): Promise<Acted<O>> {
+    return this.actWith<O>('double_click', {}, ['x', 'y'], args);
   }
 
   /** Middle click, at x, y when given (our server's extension: upstream never registered it). */
-  middleClick<const O extends ActionOptions = NoOptions>(options?: O): Promise<Acted<O>>;
-  middleClick<const O extends ActionOptions = NoOptions>(
-    x: number,
-    y: number,
-    options?: O,
-  ): Promise<Acted<O>>;
-  async middleClick(
-    x?: number | ActionOptions,
-    y?: number,
-    options?: ActionOptions,
-  ): Promise<unknown> {
-    return this.click('middle_click', x, y, options);
+  middleClick<const O extends ActionOptions = NoOptions>(...args: PointArgs<O>): Promise<Acted<O>> {
+    return this.actWith<O>('middle_click', {}, ['x', 'y'], args);
   }
 
   /** Moves the pointer to x, y (fractional coordinates land on the nearest pixel). */
@@ -824,11 +446,8 @@ export class Computer {
   ): Promise<Acted<O>>;
   hotkey(key: string, ...keys: string[]): Promise<void>;
   hotkey(...args: HotkeyArgs): Promise<unknown> {
-    const parts = [...args] as (string | readonly string[] | ActionOptions | undefined)[];
-    const last = parts[parts.length - 1];
-    const options = isOptionsObject(last) ? (parts.pop() as ActionOptions) : undefined;
-    if (last === undefined && parts.length > 0) parts.pop();
-    const keys = hotkeyKeys(parts as (string | readonly string[])[]);
+    const [parts, options] = trailingOptions<ActionOptions>(args);
+    const keys = (parts as (string | readonly string[])[]).flatMap((part) => splitHotkey(part));
     return this.act('hotkey', { keys }, options);
   }
 
@@ -847,23 +466,13 @@ export class Computer {
   }
 
   /** Scrolls down by `clicks` notches (default 1) at the pointer. */
-  scrollDown<const O extends ActionOptions = NoOptions>(options?: O): Promise<Acted<O>>;
-  scrollDown<const O extends ActionOptions = NoOptions>(
-    clicks: number,
-    options?: O,
-  ): Promise<Acted<O>>;
-  async scrollDown(clicks?: number | ActionOptions, options?: ActionOptions): Promise<unknown> {
-    return this.scrollBy('scroll_down', clicks, options);
+  scrollDown<const O extends ActionOptions = NoOptions>(...args: ClicksArgs<O>): Promise<Acted<O>> {
+    return this.actWith<O>('scroll_down', {}, ['clicks'], args);
   }
 
   /** Scrolls up by `clicks` notches (default 1) at the pointer. */
-  scrollUp<const O extends ActionOptions = NoOptions>(options?: O): Promise<Acted<O>>;
-  scrollUp<const O extends ActionOptions = NoOptions>(
-    clicks: number,
-    options?: O,
-  ): Promise<Acted<O>>;
-  async scrollUp(clicks?: number | ActionOptions, options?: ActionOptions): Promise<unknown> {
-    return this.scrollBy('scroll_up', clicks, options);
+  scrollUp<const O extends ActionOptions = NoOptions>(...args: ClicksArgs<O>): Promise<Acted<O>> {
+    return this.actWith<O>('scroll_up', {}, ['clicks'], args);
   }
 
   /**
@@ -872,20 +481,9 @@ export class Computer {
    */
   scrollDirection<const O extends ActionOptions = NoOptions>(
     direction: ScrollDirection,
-    options?: O,
-  ): Promise<Acted<O>>;
-  scrollDirection<const O extends ActionOptions = NoOptions>(
-    direction: ScrollDirection,
-    clicks: number,
-    options?: O,
-  ): Promise<Acted<O>>;
-  async scrollDirection(
-    direction: ScrollDirection,
-    clicks?: number | ActionOptions,
-    options?: ActionOptions,
-  ): Promise<unknown> {
-    if (isOptionsObject(clicks)) return this.act('scroll_direction', { direction }, clicks);
-    return this.act('scroll_direction', { direction, clicks }, options);
+    ...args: ClicksArgs<O>
+  ): Promise<Acted<O>> {
+    return this.actWith<O>('scroll_direction', { direction }, ['clicks'], args);
   }
 
   // ── act, then observe ──────────────────────────────────────────────────────────────────────
@@ -925,20 +523,8 @@ export class Computer {
   // ── screen ─────────────────────────────────────────────────────────────────────────────────
 
   /** Captures the screen: the encoded image bytes (PNG by default), with format and size. */
-  async screenshot(options?: ScreenshotOptions): Promise<Screenshot> {
-    const [{ format, quality, region, scale, maxWidth, maxHeight }, call] =
-      splitCallOptions(options);
-    const params = { format, quality, region, scale, max_width: maxWidth, max_height: maxHeight };
-    const reply = await this.transport.request('screenshot', params, { ...call, binary: true });
-    const result = parseReply('screenshot', reply);
-    const shot: Screenshot = {
-      data: binaryField(reply, 'image_data') ?? decodeReplyBytes('screenshot', result.image_data),
-      format: result.format,
-    };
-    if (result.width !== undefined) shot.width = result.width;
-    if (result.height !== undefined) shot.height = result.height;
-    if (result.scale !== undefined) shot.scale = result.scale;
-    return shot;
+  screenshot(options?: ScreenshotOptions): Promise<Screenshot> {
+    return takeScreenshot(this.transport, options);
   }
 
   /** Where the pointer is, in screen pixels. */
@@ -959,25 +545,21 @@ export class Computer {
    * Converts screenshot pixel coordinates to screen coordinates, by the given `scale` or the
    * last screenshot's. Upstream servers do not implement it (their TS client calls it anyway).
    */
-  async toScreenCoordinates(
+  toScreenCoordinates(
     x: number,
     y: number,
     options?: CallOptions & { scale?: number },
   ): Promise<[number, number]> {
-    const [{ scale }, call] = splitCallOptions(options);
-    const { coordinates } = await this.invoke('to_screen_coordinates', { x, y, scale }, call);
-    return [coordinates[0], coordinates[1]];
+    return this.convert('to_screen_coordinates', x, y, options);
   }
 
   /** Converts screen coordinates to screenshot pixel coordinates (the inverse of the above). */
-  async toScreenshotCoordinates(
+  toScreenshotCoordinates(
     x: number,
     y: number,
     options?: CallOptions & { scale?: number },
   ): Promise<[number, number]> {
-    const [{ scale }, call] = splitCallOptions(options);
-    const { coordinates } = await this.invoke('to_screenshot_coordinates', { x, y, scale }, call);
-    return [coordinates[0], coordinates[1]];
+    return this.convert('to_screenshot_coordinates', x, y, options);
   }
 
   // ── clipboard ──────────────────────────────────────────────────────────────────────────────
@@ -1059,52 +641,6 @@ export class Computer {
     return (await this.invoke('diorama_cmd', params, options)).result;
   }
 
-  // ── helpers ────────────────────────────────────────────────────────────────────────────────
-
-  /** Runs an input command, with `observe` from the options when given. */
-  private async act<O>(
-    name: ObservableCommand,
-    params: Record<string, unknown>,
-    options: ActionOptions | undefined,
-  ): Promise<Acted<O>> {
-    const [{ observe }, call] = splitCallOptions<ActionOptions>(options);
-    const wire = observeParam(observe);
-    const withObserve = wire === undefined ? params : { ...params, observe: wire };
-    const result = await this.invoke(name, withObserve as CommandParams<typeof name>, call);
-    return actedResult<O>(name, result);
-  }
-
-  private click(
-    name: 'left_click' | 'right_click' | 'double_click' | 'middle_click',
-    x: number | ActionOptions | undefined,
-    y: number | undefined,
-    options: ActionOptions | undefined,
-  ): Promise<unknown> {
-    if (isOptionsObject(x)) return this.act(name, {}, x);
-    return this.act(name, { x, y }, options);
-  }
-
-  private buttonAction(
-    name: 'mouse_down' | 'mouse_up',
-    a: number | MouseButton | ActionOptions | undefined,
-    b: number | ActionOptions | undefined,
-    c: MouseButton | undefined,
-    d: ActionOptions | undefined,
-  ): Promise<unknown> {
-    if (typeof a === 'number') return this.act(name, { x: a, y: b as number, button: c }, d);
-    if (typeof a === 'string') return this.act(name, { button: a }, b as ActionOptions | undefined);
-    return this.act(name, {}, a);
-  }
-
-  private scrollBy(
-    name: 'scroll_down' | 'scroll_up',
-    clicks: number | ActionOptions | undefined,
-    options: ActionOptions | undefined,
-  ): Promise<unknown> {
-    if (isOptionsObject(clicks)) return this.act(name, {}, clicks);
-    return this.act(name, { clicks }, options);
-  }
-
   // ── observability ──────────────────────────────────────────────────────────────────────────
 
   /** Starts an MP4 recording of the screen on the server (one at a time); where it goes. */
@@ -1127,34 +663,8 @@ export class Computer {
    * ends: `signal` aborted, `unsubscribeFrames()`, or the connection closed. Needs our server
    * over a WebSocket.
    */
-  async subscribeFrames(options: SubscribeFramesOptions): Promise<{ frames: number }> {
-    const { onFrame, signal, format, quality, maxWidth, fps } = options;
-    const params = { format, quality, max_width: maxWidth, fps };
-    const onAbort = () => void this.unsubscribeFrames().catch(() => undefined);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      const reply = await this.transport.request('subscribe_frames', params, {
-        timeoutMs: Number.POSITIVE_INFINITY,
-        binary: true,
-        nativeEvents: true,
-        onEvent: (event) => {
-          if (event.event !== 'frame') return;
-          onFrame({
-            seq: event.seq as number,
-            format: event.format as ImageFormat,
-            width: event.width as number,
-            height: event.height as number,
-            latencyMs: event.latency_ms as number,
-            data:
-              binaryField(event, 'image_data') ??
-              decodeReplyBytes('subscribe_frames', event.image_data as string),
-          });
-        },
-      });
-      return parseReply('subscribe_frames', reply);
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
-    }
+  subscribeFrames(options: SubscribeFramesOptions): Promise<{ frames: number }> {
+    return subscribeFrames(this.transport, options, () => this.unsubscribeFrames());
   }
 
   /** Ends this connection's frame streams. */
@@ -1177,9 +687,7 @@ export class Computer {
    * self-contained `index.html` viewer and says where it is.
    */
   readonly tracing = {
-    start: (
-      options?: { path?: string; video?: boolean } & CallOptions,
-    ): Promise<CommandResult<'start_trace'>> => {
+    start: (options?: TraceOptions): Promise<CommandResult<'start_trace'>> => {
       const [params, call] = splitCallOptions(options);
       return this.invoke('start_trace', params, call);
     },
@@ -1188,9 +696,7 @@ export class Computer {
   };
 
   /** `start_trace`, as a command method (the same as `tracing.start`). */
-  startTrace(
-    options?: { path?: string; video?: boolean } & CallOptions,
-  ): Promise<CommandResult<'start_trace'>> {
+  startTrace(options?: TraceOptions): Promise<CommandResult<'start_trace'>> {
     return this.tracing.start(options);
   }
 
@@ -1198,32 +704,57 @@ export class Computer {
   stopTrace(options?: CallOptions): Promise<CommandResult<'stop_trace'>> {
     return this.tracing.stop(options);
   }
-}
 
-/** The `{stream, data}` of an `output` event of the stream extension; undefined for others. */
-function outputChunk(event: RawReply): OutputChunk | undefined {
-  const { event: kind, stream, data } = event;
-  if (kind !== 'output' || typeof data !== 'string') return undefined;
-  if (stream !== 'stdout' && stream !== 'stderr') return undefined;
-  return { stream, data };
-}
+  // ── helpers ────────────────────────────────────────────────────────────────────────────────
 
-/**
- * Turns a reply into the command's typed result, or throws the server's failure. Results are
- * checked against shapes compiled from the protocol's schemas (see result-shapes.ts).
- */
-export function parseReply<N extends CommandName>(name: N, reply: RawReply): CommandResult<N> {
-  if (reply.success !== true) throw new ComputerError(name, reply);
-  const { success: _success, id: _id, ...fields } = reply;
-  const checked = checkShape(RESULT_SHAPES[name], fields);
-  if (!checked.ok) {
-    throw new ComputerError(name, {
-      success: false,
-      code: 'invalid_reply',
-      error: `The server's reply to ${name} does not match the protocol: ${checked.issues.join(
-        '; ',
-      )}`,
-    });
+  /** Runs an input command, with `observe` from the options when given. */
+  private async act<O>(
+    name: ObservableCommand,
+    params: Record<string, unknown>,
+    options: ActionOptions | undefined,
+  ): Promise<Acted<O>> {
+    const [{ observe }, call] = splitCallOptions<ActionOptions>(options);
+    const wire = observeParam(observe);
+    const withObserve = wire === undefined ? params : { ...params, observe: wire };
+    const result = await this.invoke(name, withObserve as CommandParams<typeof name>, call);
+    return actedResult<O>(name, result);
   }
-  return checked.value as CommandResult<N>;
+
+  /** `act` for positional arguments: the values given name `params[names[i]]`, options last. */
+  private actWith<O>(
+    name: ObservableCommand,
+    fixed: Record<string, unknown>,
+    names: readonly string[],
+    args: readonly unknown[],
+  ): Promise<Acted<O>> {
+    const [values, options] = trailingOptions<ActionOptions>(args);
+    const params = { ...fixed };
+    names.forEach((key, i) => (params[key] = values[i]));
+    return this.act<O>(name, params, options);
+  }
+
+  /** `(button?)` or `(x, y, button?)`, the options last. */
+  private buttonAction<O>(name: 'mouse_down' | 'mouse_up', args: readonly unknown[]) {
+    const names = typeof args[0] === 'number' ? ['x', 'y', 'button'] : ['button'];
+    return this.actWith<O>(name, {}, names, args);
+  }
+
+  private async windowAction(
+    name: 'maximize_window' | 'minimize_window' | 'activate_window' | 'close_window',
+    windowId: WindowId,
+    options: CallOptions | undefined,
+  ): Promise<void> {
+    await this.invoke(name, { window_id: windowId }, options);
+  }
+
+  private async convert(
+    name: 'to_screen_coordinates' | 'to_screenshot_coordinates',
+    x: number,
+    y: number,
+    options: (CallOptions & { scale?: number }) | undefined,
+  ): Promise<[number, number]> {
+    const [{ scale }, call] = splitCallOptions(options);
+    const { coordinates } = await this.invoke(name, { x, y, scale }, call);
+    return [coordinates[0], coordinates[1]];
+  }
 }

@@ -1,16 +1,28 @@
-import { BINARY_IMAGES_FEATURE, decodeBinaryReply } from '@cua/computer-protocol/wire';
+import {
+  BINARY_IMAGES_FEATURE,
+  decodeBinaryReply,
+  readReplyEnvelope,
+} from '@cua/computer-protocol/wire';
 import { backoffDelayMs, type ResolvedReconnectOptions } from './backoff.js';
 import { abortError } from './call-options.js';
-import { AuthenticationError, ConnectionError, CuaClientError, TimeoutError } from './errors.js';
 import {
+  AuthenticationError,
+  ConnectionError,
+  CuaClientError,
+  TimeoutError,
+  isAuthenticationCode,
+} from './errors.js';
+import {
+  announcedFeatures,
   BINARY_FIELDS,
   type ConnectionState,
+  type Credentials,
   type RawReply,
   type RequestOptions,
   type StateChange,
   type Transport,
 } from './transport.js';
-import { WS_CLOSED, WS_OPEN, type WebSocketFactory, type WebSocketLike } from './websocket-like.js';
+import { WS_CLOSED, type WebSocketFactory, type WebSocketLike } from './websocket-like.js';
 
 export type { RawReply };
 
@@ -22,7 +34,7 @@ export interface ConnectionOptions {
   /** Bounds opening the socket and each handshake reply (authenticate, version). */
   connectTimeoutMs: number;
   /** Cloud credentials: sent as the `authenticate` frame before anything else, on every connect. */
-  credentials?: { containerName: string; apiKey: string } | undefined;
+  credentials?: Credentials | undefined;
   /** Backoff after an unexpected drop; `false`: stay disconnected until `connect()`. */
   reconnect?: ResolvedReconnectOptions | false;
   onStateChange?: ((change: StateChange) => void) | undefined;
@@ -85,20 +97,11 @@ export class Connection implements Transport {
   /** Written without an id; replies arrive in this order. */
   private readonly inOrder: Pending[] = [];
   features: readonly string[] = [];
-  serverPackage: string | undefined;
 
   constructor(private readonly options: ConnectionOptions) {}
 
   get state(): ConnectionState {
     return this.current;
-  }
-
-  get connected(): boolean {
-    return this.ready && this.socket?.readyState === WS_OPEN;
-  }
-
-  get pipelining(): boolean {
-    return this.useIds;
   }
 
   /** Connects now, or waits for the attempt under way. */
@@ -171,22 +174,21 @@ export class Connection implements Transport {
         command: 'authenticate',
         params: { container_name: containerName, api_key: apiKey },
       });
-      if (reply.success !== true) {
-        this.discard(socket, 'authentication failed');
-        throw new AuthenticationError(failureText(reply) ?? 'Authentication failed');
+      const refused = this.refusal(socket, reply, 'authentication failed');
+      if (refused) {
+        throw new AuthenticationError(refused.message ?? 'Authentication failed', refused.code);
       }
     }
     // `version` without an id works on every server, and tells whether ids are understood.
     const version = await this.handshakeRequest(socket, { command: 'version' });
-    if (version.success !== true) {
-      const text = failureText(version) ?? 'version failed';
-      this.discard(socket, 'version failed');
-      // A server that wants credentials answers the first frame so, and then closes.
-      if (/authenticat/i.test(text)) throw new AuthenticationError(text);
-      throw new ConnectionError(`The server refused the connection: ${text}`);
+    const refused = this.refusal(socket, version, 'version failed');
+    if (refused) {
+      const { message = 'version failed', code } = refused;
+      // A server that wants credentials answers the first frame so (`auth_required`), then closes.
+      if (isAuthenticationCode(code)) throw new AuthenticationError(message, code);
+      throw new ConnectionError(`The server refused the connection: ${message}`);
     }
-    this.features = Array.isArray(version.features) ? version.features.map(String) : [];
-    this.serverPackage = typeof version.package === 'string' ? version.package : undefined;
+    this.features = announcedFeatures(version);
     this.useIds = this.features.includes('request-id');
     this.ready = true;
     this.attempt = 0;
@@ -278,6 +280,18 @@ export class Connection implements Transport {
         this.onClose(socket, event.code, event.reason);
       });
     });
+  }
+
+  /** A handshake reply that is no success: the socket goes, and the failure's text and code. */
+  private refusal(
+    socket: WebSocketLike,
+    reply: RawReply,
+    reason: string,
+  ): { message?: string | undefined; code?: string | undefined } | undefined {
+    const envelope = readReplyEnvelope(reply);
+    if (envelope.kind === 'success') return undefined;
+    this.discard(socket, reason);
+    return envelope.kind === 'failure' ? envelope : {};
   }
 
   /** A handshake frame: nothing else is on the socket yet, so the next frame answers it. */
@@ -465,11 +479,11 @@ export class Connection implements Transport {
       return;
     }
     if (this.useIds) {
-      const pending = typeof reply.id === 'number' ? this.byId.get(reply.id) : undefined;
+      const { kind, id } = readReplyEnvelope(reply);
+      const pending = typeof id === 'number' ? this.byId.get(id) : undefined;
       if (!pending) return;
-      // Replies always have `success`; a frame without it is an interim event of the call.
-      if (!Object.hasOwn(reply, 'success')) return this.deliverEvent(pending, reply);
-      this.byId.delete(reply.id as number);
+      if (kind === 'output' || kind === 'event') return this.deliverEvent(pending, reply);
+      this.byId.delete(id as number);
       pending.resolve(reply);
       return;
     }
@@ -547,12 +561,6 @@ export class Connection implements Transport {
 
 function closedError(): ConnectionError {
   return new ConnectionError('The connection was closed');
-}
-
-function failureText(reply: RawReply): string | undefined {
-  if (typeof reply.error === 'string' && reply.error) return reply.error;
-  if (typeof reply.message === 'string' && reply.message) return reply.message;
-  return undefined;
 }
 
 function toError(value: unknown): Error {

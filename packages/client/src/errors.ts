@@ -1,4 +1,5 @@
 import type { ErrorCode } from '@cua/computer-protocol';
+import { httpStatusOf, isErrorCode, readReplyEnvelope } from '@cua/computer-protocol/wire';
 
 const BRAND = Symbol.for('@cua/computer-client/error');
 
@@ -15,7 +16,8 @@ export class CuaClientError extends Error {
   constructor(kind: ComputerErrorKind, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.kind = kind;
-    this.name = new.target.name;
+    // A literal, not the constructor's name, which minifiers rename; each subclass sets its own.
+    this.name = 'CuaClientError';
   }
 
   static isInstance(value: unknown): value is CuaClientError {
@@ -35,17 +37,19 @@ export class ComputerError extends CuaClientError {
   readonly reply: Record<string, unknown>;
 
   constructor(command: string, reply: Record<string, unknown>) {
+    const envelope = readReplyEnvelope(reply);
+    const failure = envelope.kind === 'failure' ? envelope : undefined;
     // Upstream failures may lack `error`: find_element says `message`, and a timed-out
     // run_command says only `stderr`.
     const message =
-      (typeof reply.error === 'string' && reply.error) ||
-      (typeof reply.message === 'string' && reply.message) ||
+      failure?.message ||
       (typeof reply.stderr === 'string' && reply.stderr.trim()) ||
       `${command} failed`;
     super('command', message);
+    this.name = 'ComputerError';
     this.command = command;
     this.reply = reply;
-    this.code = typeof reply.code === 'string' ? reply.code : 'command_failed';
+    this.code = failure?.code ?? 'command_failed';
   }
 
   static override isInstance(value: unknown): value is ComputerError {
@@ -57,6 +61,7 @@ export class ComputerError extends CuaClientError {
 export class ConnectionError extends CuaClientError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('connection', message, options);
+    this.name = 'ConnectionError';
   }
 
   static override isInstance(value: unknown): value is ConnectionError {
@@ -68,6 +73,7 @@ export class ConnectionError extends CuaClientError {
 export class TimeoutError extends CuaClientError {
   constructor(message: string) {
     super('timeout', message);
+    this.name = 'TimeoutError';
   }
 
   static override isInstance(value: unknown): value is TimeoutError {
@@ -77,15 +83,21 @@ export class TimeoutError extends CuaClientError {
 
 /** The server refused the credentials, or wants some and got none. */
 export class AuthenticationError extends CuaClientError {
-  /** `auth_required` or `auth_failed` when the server said which (HTTP transport). */
+  /** `auth_required`, `auth_failed` or `rate_limited` when the server said which. */
   readonly code: ErrorCode | (string & {}) | undefined;
 
   constructor(message: string, code?: string) {
     super('authentication', message);
+    this.name = 'AuthenticationError';
     this.code = code;
   }
 
   static override isInstance(value: unknown): value is AuthenticationError {
     return CuaClientError.isInstance(value) && value.kind === 'authentication';
   }
+}
+
+/** The codes the protocol answers with HTTP 401: the credentials' fault, not the call's. */
+export function isAuthenticationCode(code: string | undefined): boolean {
+  return isErrorCode(code) && httpStatusOf(code) === 401;
 }

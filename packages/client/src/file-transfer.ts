@@ -1,7 +1,8 @@
 import type { CommandParams, CommandResult } from '@cua/computer-protocol';
-import { decodeBase64, encodeBase64 } from './base64.js';
+import { encodeBase64 } from './base64.js';
 import type { CallOptions } from './call-options.js';
-import { ComputerError, TimeoutError } from './errors.js';
+import { TimeoutError } from './errors.js';
+import { decodeReplyBytes } from './reply-parsing.js';
 
 /** Above this, files move in chunks, as both upstream SDKs do, so no frame nears a size limit. */
 export const CHUNK_THRESHOLD_BYTES = 5 * 1024 * 1024;
@@ -28,18 +29,6 @@ function stepper(options: CallOptions): () => CallOptions {
     if (left <= 0) throw new TimeoutError(`The transfer did not finish within ${timeoutMs} ms`);
     return { ...options, timeoutMs: left };
   };
-}
-
-export function decodeReplyBytes(command: string, text: string): Uint8Array {
-  try {
-    return decodeBase64(text);
-  } catch (err) {
-    throw new ComputerError(command, {
-      success: false,
-      code: 'invalid_reply',
-      error: `The server's reply to ${command} is not valid base64: ${(err as Error).message}`,
-    });
-  }
 }
 
 /** Reads `length` bytes (default: to the end) from `offset`, in chunks for large files. */

@@ -1,12 +1,17 @@
+import { readReplyEnvelope } from '@cua/computer-protocol/wire';
 import { abortError } from './call-options.js';
+import { AuthenticationError, ConnectionError, CuaClientError, TimeoutError } from './errors.js';
+import { readRefusal, refusalError } from './http-failure.js';
+import { parseReply } from './reply-parsing.js';
 import {
-  AuthenticationError,
-  ComputerError,
-  ConnectionError,
-  CuaClientError,
-  TimeoutError,
-} from './errors.js';
-import type { ConnectionState, RawReply, RequestOptions, Transport } from './transport.js';
+  announcedFeatures,
+  credentialHeaders,
+  type ConnectionState,
+  type Credentials,
+  type RawReply,
+  type RequestOptions,
+  type Transport,
+} from './transport.js';
 
 export type FetchLike = (
   url: string,
@@ -18,18 +23,8 @@ export interface HttpTransportOptions {
   baseUrl: string;
   fetch: FetchLike;
   timeoutMs: number;
-  credentials?: { containerName: string; apiKey: string } | undefined;
+  credentials?: Credentials | undefined;
 }
-
-/** Codes for `{detail}` bodies of servers that do not send one (upstream), by HTTP status. */
-const CODE_BY_STATUS: Record<number, string> = {
-  401: 'auth_failed',
-  403: 'forbidden_origin',
-  404: 'not_found',
-  413: 'payload_too_large',
-  429: 'rate_limited',
-  503: 'service_unavailable',
-};
 
 /**
  * Each call is one `POST /cmd`, for environments without WebSocket. Independent requests need
@@ -51,8 +46,7 @@ export class HttpTransport implements Transport {
 
   /** Asks for `version`, which also checks the credentials. */
   async connect(): Promise<void> {
-    const reply = await this.request('version', undefined);
-    if (reply.success !== true) throw new ComputerError('version', reply);
+    parseReply('version', await this.request('version', undefined));
   }
 
   /** `onEvent` is never called: a `/cmd` body is exactly one event, the reply. */
@@ -81,15 +75,18 @@ export class HttpTransport implements Transport {
     try {
       const response = await this.options.fetch(this.endpoint, {
         method: 'POST',
-        headers: this.headers(),
+        headers: {
+          'content-type': 'application/json',
+          ...credentialHeaders(this.options.credentials),
+        },
         body: JSON.stringify({ command, ...(params ? { params } : {}) }),
         signal: controller.signal,
       });
       const text = await response.text();
       if (!response.ok) throw httpFailure(command, response.status, text);
       const reply = parseEvent(text);
-      if (command === 'version' && reply.success === true && Array.isArray(reply.features)) {
-        this.features = reply.features.map(String);
+      if (command === 'version' && readReplyEnvelope(reply).kind === 'success') {
+        this.features = announcedFeatures(reply);
       }
       if (this.current === 'idle') this.current = 'open';
       return reply;
@@ -110,16 +107,6 @@ export class HttpTransport implements Transport {
     this.current = 'closed';
     const error = new ConnectionError('The connection was closed');
     for (const fail of [...this.inFlight]) fail(error);
-  }
-
-  private headers(): Record<string, string> {
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    const { credentials } = this.options;
-    if (credentials) {
-      headers['x-container-name'] = credentials.containerName;
-      headers['x-api-key'] = credentials.apiKey;
-    }
-    return headers;
   }
 }
 
@@ -147,28 +134,11 @@ export function parseEvent(body: string): RawReply {
 
 /** 4xx/5xx with `{detail, code}`: the server refused the call before running it. */
 function httpFailure(command: string, status: number, body: string): Error {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    parsed = undefined;
-  }
-  const detail = (parsed as { detail?: unknown } | undefined)?.detail;
-  const bodyCode = (parsed as { code?: unknown } | undefined)?.code;
-  if (typeof detail !== 'string') {
-    if (status === 401) return new AuthenticationError(`HTTP 401 from POST /cmd`);
-    return new ConnectionError(`POST /cmd answered HTTP ${status}: ${preview(body)}`);
-  }
-  const code =
-    typeof bodyCode === 'string'
-      ? bodyCode
-      : status === 400
-        ? detail.startsWith('Unknown command')
-          ? 'unknown_command'
-          : 'invalid_request'
-        : (CODE_BY_STATUS[status] ?? 'command_failed');
-  if (status === 401) return new AuthenticationError(detail, code);
-  return new ComputerError(command, { success: false, error: detail, code, status });
+  const refusal = readRefusal(body);
+  if (refusal) return refusalError(command, status, refusal);
+  // Not a refusal of a Computer Server (a proxy's page, say).
+  if (status === 401) return new AuthenticationError(`HTTP 401 from POST /cmd`);
+  return new ConnectionError(`POST /cmd answered HTTP ${status}: ${preview(body)}`);
 }
 
 function preview(text: string): string {

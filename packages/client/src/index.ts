@@ -1,16 +1,10 @@
 // Browser-safe entry: no `ws`, no Node built-ins, no Node byte type (bytes are Uint8Array).
-export {
-  Computer,
-  parseReply,
-  resolveUrl,
-  resolveEndpoint,
-  cloudHost,
-  DEFAULT_TIMEOUT_MS,
-  DEFAULT_CONNECT_TIMEOUT_MS,
-} from './computer.js';
+export { Computer } from './computer.js';
+export { parseReply } from './reply-parsing.js';
+export { resolveUrl, resolveEndpoint, cloudHost, type Endpoint } from './endpoint.js';
+export { DEFAULT_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS } from './create-transport.js';
 export type {
   ComputerOptions,
-  Endpoint,
   ParamsArgs,
   MouseButton,
   WindowId,
@@ -33,7 +27,7 @@ export type {
   WriteOptions,
   FindElementQuery,
   HotkeyArgs,
-} from './computer.js';
+} from './computer-types.js';
 export type { CallOptions } from './call-options.js';
 export type {
   Acted,

@@ -1,6 +1,7 @@
 // Node entry: the same API, with a WebSocket from `ws` (Node 20 has no global WebSocket).
 import WebSocket from 'isomorphic-ws';
-import { Computer as BaseComputer, type ComputerOptions } from './computer.js';
+import { Computer as BaseComputer } from './computer.js';
+import type { ComputerOptions } from './computer-types.js';
 import type { WebSocketLike } from './websocket-like.js';
 
 export * from './index.js';

@@ -3,26 +3,31 @@ import type {
   CommandParams,
   CommandResult,
   CommandsOfKind,
+  Region,
 } from '@cua/computer-protocol';
 import type { CallOptions } from './call-options.js';
-import { decodeReplyBytes } from './file-transfer.js';
+import { decodeReplyBytes } from './reply-parsing.js';
 
-/** How long to wait for the screen to settle, and the screenshot to take then. */
-export interface ObserveOptions {
-  /** Settled once the screen has not changed for this long (ms); the server's default is 100. */
-  quietMs?: number;
-  /** Take the screenshot after this long (ms) even if the screen still changes; default 3000. */
-  timeoutMs?: number;
-  format?: CommandParams<'observe'>['format'];
+/** What `screenshot` and `observe` capture, beside the image format. */
+export interface CaptureOptions {
   /** JPEG/WebP quality, 1..95. */
   quality?: number;
   /** Capture only this part of the screen. */
-  region?: CommandParams<'observe'>['region'];
+  region?: Region;
   /** Shrink by this factor, 0 < scale ≤ 1. */
   scale?: number;
   /** Shrink to fit. */
   maxWidth?: number;
   maxHeight?: number;
+}
+
+/** How long to wait for the screen to settle, and the screenshot to take then. */
+export interface ObserveOptions extends CaptureOptions {
+  /** Settled once the screen has not changed for this long (ms); the server's default is 100. */
+  quietMs?: number;
+  /** Take the screenshot after this long (ms) even if the screen still changes; default 3000. */
+  timeoutMs?: number;
+  format?: CommandParams<'observe'>['format'];
 }
 
 /** The screenshot taken once the screen settled after an action (or the wait timed out). */
@@ -91,19 +96,18 @@ export type BatchResult<O> = { results: BatchReply[] } & (Acted<O> extends void
     ? Observed
     : Partial<Observed>);
 
+/** The wire form of capture options (and of anything else the object holds). */
+export function captureParams<T extends CaptureOptions>({ maxWidth, maxHeight, ...same }: T) {
+  return { ...same, max_width: maxWidth, max_height: maxHeight };
+}
+
 /** The wire form of `observe`. */
 export function observeParam(
   observe: ObserveArg | undefined,
 ): CommandParams<'observe'> | boolean | undefined {
   if (observe === undefined || typeof observe === 'boolean') return observe;
-  const { quietMs, timeoutMs, maxWidth, maxHeight, ...same } = observe;
-  return {
-    ...same,
-    quiet_ms: quietMs,
-    timeout_ms: timeoutMs,
-    max_width: maxWidth,
-    max_height: maxHeight,
-  };
+  const { quietMs, timeoutMs, ...capture } = observe;
+  return { ...captureParams(capture), quiet_ms: quietMs, timeout_ms: timeoutMs };
 }
 
 export function toObservation(command: CommandName, wire: CommandResult<'observe'>): Observation {

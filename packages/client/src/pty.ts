@@ -1,5 +1,7 @@
 import { decodeBase64, encodeBase64 } from './base64.js';
-import { AuthenticationError, ComputerError, ConnectionError } from './errors.js';
+import { ConnectionError } from './errors.js';
+import { readRefusal, refusalError } from './http-failure.js';
+import { credentialHeaders, type Credentials } from './transport.js';
 
 /** A terminal session on the server: its id (the shell's pid) and size. */
 export interface PtyInfo {
@@ -36,7 +38,7 @@ export type StreamingFetch = (url: string, init: RequestInit) => Promise<Respons
 export interface PtyClientOptions {
   /** `http(s)://host:port` (a path prefix is kept). */
   baseUrl: string;
-  credentials?: { containerName: string; apiKey: string } | undefined;
+  credentials?: Credentials | undefined;
   fetch?: StreamingFetch | undefined;
 }
 
@@ -142,13 +144,8 @@ export class PtyClient {
     body: object | undefined,
     init: { signal?: AbortSignal },
   ): Promise<Response> {
-    const headers: Record<string, string> = {};
+    const headers = credentialHeaders(this.options.credentials);
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const { credentials } = this.options;
-    if (credentials) {
-      headers['x-container-name'] = credentials.containerName;
-      headers['x-api-key'] = credentials.apiKey;
-    }
     const fetchFn = this.options.fetch ?? (globalThis as { fetch?: StreamingFetch }).fetch;
     if (!fetchFn) throw new ConnectionError('No fetch implementation: pass options.fetch');
     let response: Response;
@@ -167,24 +164,9 @@ export class PtyClient {
     }
     if (response.ok) return response;
     const text = await response.text().catch(() => '');
-    let reply: Record<string, unknown> = {};
-    try {
-      reply = JSON.parse(text) as Record<string, unknown>;
-    } catch {
-      // Not JSON: the status says enough.
-    }
-    const message =
-      (typeof reply.detail === 'string' && reply.detail) ||
-      (typeof reply.error === 'string' && reply.error) ||
-      `HTTP ${response.status}`;
-    const code = typeof reply.code === 'string' ? reply.code : undefined;
-    if (response.status === 401) throw new AuthenticationError(message, code);
-    throw new ComputerError(`${method} ${path}`, {
-      success: false,
-      error: message,
-      code: code ?? (response.status === 404 ? 'not_found' : 'command_failed'),
-      status: response.status,
-    });
+    // Not a refusal body: the status says enough.
+    const refusal = readRefusal(text) ?? { message: `HTTP ${response.status}`, code: undefined };
+    throw refusalError(`${method} ${path}`, response.status, refusal);
   }
 }
 

@@ -3,6 +3,23 @@ import type { CallOptions } from './call-options.js';
 /** A reply frame as it came off the wire, before it is checked against the protocol. */
 export type RawReply = Record<string, unknown>;
 
+/** Cloud credentials, sent before anything else (`/ws`) or as headers with every request. */
+export interface Credentials {
+  containerName: string;
+  apiKey: string;
+}
+
+/** The headers that carry credentials over HTTP (`/cmd`, `/pty`), named as upstream names them. */
+export function credentialHeaders(credentials: Credentials | undefined): Record<string, string> {
+  if (!credentials) return {};
+  return { 'x-container-name': credentials.containerName, 'x-api-key': credentials.apiKey };
+}
+
+/** What a successful `version` reply announces in `features` (upstream servers: nothing). */
+export function announcedFeatures(version: RawReply): string[] {
+  return Array.isArray(version.features) ? version.features.map(String) : [];
+}
+
 export interface RequestOptions extends CallOptions {
   /**
    * Asks for the server's `stream` extension. Where the transport can carry it (a WebSocket

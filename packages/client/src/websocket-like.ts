@@ -16,5 +16,4 @@ export interface WebSocketLike {
 
 export type WebSocketFactory = (url: string) => WebSocketLike;
 
-export const WS_OPEN = 1;
 export const WS_CLOSED = 3;

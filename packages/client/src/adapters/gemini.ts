@@ -1,6 +1,6 @@
 // Entry `@cua/computer-client/gemini`: Gemini computer use's predefined UI actions on a Computer.
+import { splitHotkey } from '@cua/computer-protocol/wire';
 import { ComputerError } from '../errors.js';
-import { hotkeyKeys } from '../hotkey.js';
 import type { ComputerLike, Shot, Step } from './action-runner.js';
 import { GEMINI_BUDGET, gridDistance, gridToScreen } from './gemini-grid.js';
 import type { ImageBudget } from './image-transform.js';
@@ -201,7 +201,7 @@ export class GeminiComputer {
       }
       case 'key_combination': {
         const keys = stringField(args, 'keys');
-        return pressSteps(hotkeyKeys([keys]).map(webKey));
+        return pressSteps(splitHotkey(keys).map(webKey));
       }
       case 'scroll_at': {
         const point = at();

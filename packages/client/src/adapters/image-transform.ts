@@ -1,15 +1,10 @@
+import type { Region } from '@cua/computer-protocol';
+import type { Size } from '../computer-types.js';
 import { ToolInputError } from './tool-input-error.js';
 
-export interface Size {
-  width: number;
-  height: number;
-}
-
+export type { Size };
 /** A rectangle on the screen, in screen pixels. */
-export interface ScreenRegion extends Size {
-  x: number;
-  y: number;
-}
+export type ScreenRegion = Region;
 
 /** How big a screenshot may be for a provider: every limit given applies. */
 export interface ImageBudget {

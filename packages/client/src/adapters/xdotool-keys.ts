@@ -1,5 +1,5 @@
 import type { NamedKey } from '@cua/computer-protocol';
-import { hotkeyKeys } from '../hotkey.js';
+import { splitHotkey } from '@cua/computer-protocol/wire';
 import { ToolInputError } from './tool-input-error.js';
 
 // X keysym names as xdotool takes them (and as Anthropic's computer tool writes them), in lower
@@ -146,7 +146,7 @@ export function xdotoolCombo(combo: string): string[] {
   if (typeof combo !== 'string' || combo.trim() === '') {
     throw new ToolInputError('text must name a key or a combination such as "ctrl+s"');
   }
-  return hotkeyKeys([combo.trim()]).map((key) => {
+  return splitHotkey(combo.trim()).map((key) => {
     if (key === '') throw new ToolInputError(`malformed key combination ${JSON.stringify(combo)}`);
     return xdotoolKey(key);
   });
