@@ -3,37 +3,15 @@
 // child process started meanwhile. The counter is shown to see spawns of every kind first.
 import { spawn, spawnSync, execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  openRecordingTerminal,
-  pointerPosition,
-  waitFor,
-  windowGeometry,
-  x,
-} from './helpers/desktop.js';
-import { useDesktopServer } from './helpers/desktop-server.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openRecordingTerminal, pointerPosition, waitFor, windowGeometry, x } from './helpers/desktop.js';
+import { SESSION_VARIABLES, useDesktopServer, useUnsetEnv } from './helpers/desktop-server.js';
 import { countSpawns } from './helpers/spawn-counter.js';
 
 const WAIT_MS = 10_000;
 const TEST_MS = 30_000;
-/** Unset here, so that get_desktop_environment has to ask the window manager. */
-const SESSION_VARIABLES = [
-  'XDG_CURRENT_DESKTOP',
-  'DESKTOP_SESSION',
-  'KDE_FULL_SESSION',
-  'GNOME_DESKTOP_SESSION_ID',
-];
-const savedEnv = Object.fromEntries(SESSION_VARIABLES.map((name) => [name, process.env[name]]));
-
-// Registered first: unset before the desktop starts, restored after it stopped.
-beforeAll(() => {
-  for (const name of SESSION_VARIABLES) delete process.env[name];
-});
-afterAll(() => {
-  for (const [name, value] of Object.entries(savedEnv)) {
-    if (value !== undefined) process.env[name] = value;
-  }
-});
+// Unset, so that get_desktop_environment has to ask the window manager.
+useUnsetEnv(SESSION_VARIABLES);
 const ctx = useDesktopServer({ client: 'raw', timeoutMs: TEST_MS });
 const terminals: number[] = [];
 const tag = `${process.pid}-${Date.now() % 100_000}`;

@@ -4,45 +4,26 @@ import path from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { createDesktop, type RunningServer } from '@cua/computer-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDesktop, waitFor, windowGeometry, x } from './helpers/desktop.js';
-import { useDesktopServer } from './helpers/desktop-server.js';
+import { rootPixel, startDesktop, waitFor, windowGeometry, x } from './helpers/desktop.js';
+import { SESSION_VARIABLES, useDesktopServer, useUnsetEnv } from './helpers/desktop-server.js';
 import { useTempDir } from './helpers/temp-dir.js';
 import { RawClient, startServer } from './helpers/server.js';
 
 /** Window managers and terminals are quick, but a loaded CI machine is not. */
 const WAIT_MS = 10_000;
 const TEST_MS = 30_000;
-const SESSION_VARIABLES = [
-  'XDG_CURRENT_DESKTOP',
-  'DESKTOP_SESSION',
-  'KDE_FULL_SESSION',
-  'GNOME_DESKTOP_SESSION_ID',
-];
-
-let savedEnv: Record<string, string | undefined>;
 /** Every process the tests caused, killed at the end whatever happened. */
 const launched = new Set<number>();
 const tag = `${process.pid}-${Date.now() % 100_000}`;
 
-// Registered first: saved before the desktop starts, restored after it stopped.
-beforeAll(() => {
-  savedEnv = Object.fromEntries(
-    ['DISPLAY', ...SESSION_VARIABLES].map((name) => [name, process.env[name]]),
-  );
-});
-afterAll(() => {
-  for (const [name, value] of Object.entries(savedEnv)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
-});
+// The server reads DISPLAY (set once the desktop runs) from this worker's environment.
+useUnsetEnv(['DISPLAY', ...SESSION_VARIABLES]);
 const tmp = useTempDir('cua-windows-');
 const ctx = useDesktopServer({
   client: 'raw',
   server: ({ display }) => {
     // The server reads DISPLAY from its (this worker's) environment at every command.
     process.env.DISPLAY = display;
-    for (const name of SESSION_VARIABLES) delete process.env[name];
     return {};
   },
   timeoutMs: TEST_MS,
@@ -211,20 +192,6 @@ function crc32(bytes: Buffer): number {
   return (crc ^ 0xffffffff) >>> 0;
 }
 
-function rootPixel(px: number, py: number): [number, number, number] {
-  const out = tool('import', [
-    '-window',
-    'root',
-    '-crop',
-    `1x1+${px}+${py}`,
-    '-depth',
-    '8',
-    'txt:-',
-  ]);
-  const match = /\((\d+),(\d+),(\d+)/.exec(out.split('\n').slice(1).join('\n'))!;
-  return [Number(match[1]), Number(match[2]), Number(match[3])];
-}
-
 /**
  * The root window shows the colour at three points away from the edges (a scaling filter blends
  * the border). Sampled with ImageMagick's `import`, which scripts/install-test-deps.sh installs.
@@ -235,7 +202,7 @@ function expectRootColour([r0, g0, b0]: readonly [number, number, number]): void
     [640, 400],
     [1180, 700],
   ] as const) {
-    const [r, g, b] = rootPixel(px, py);
+    const [r, g, b] = rootPixel(ctx.display, px, py);
     expect(Math.abs(r - r0) + Math.abs(g - g0) + Math.abs(b - b0)).toBeLessThan(12);
   }
 }

@@ -87,3 +87,32 @@ export function useDesktopServer(options: DesktopServerOptions = {}): DesktopSer
     },
   };
 }
+
+/** The variables that name a desktop session, which get_desktop_environment believes first. */
+export const SESSION_VARIABLES = [
+  'XDG_CURRENT_DESKTOP',
+  'DESKTOP_SESSION',
+  'KDE_FULL_SESSION',
+  'GNOME_DESKTOP_SESSION_ID',
+] as const;
+
+/**
+ * Unsets these variables of this worker's environment (which the server reads) for the tests of
+ * one file, and restores them after. Call it before `useDesktopServer`: unset before the desktop
+ * starts, restored after it stopped.
+ */
+export function useUnsetEnv(names: readonly string[]): void {
+  const saved = new Map<string, string | undefined>();
+  beforeAll(() => {
+    for (const name of names) {
+      saved.set(name, process.env[name]);
+      delete process.env[name];
+    }
+  });
+  afterAll(() => {
+    for (const [name, value] of saved) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  });
+}

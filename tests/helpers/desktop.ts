@@ -27,6 +27,23 @@ export function x(display: string, command: string, args: string[]): string {
   return run.stdout;
 }
 
+/** The RGB of a pixel of the root window as ImageMagick's `import` reads it from the X server. */
+export function rootPixel(display: string, px: number, py: number): [number, number, number] {
+  const out = x(display, 'import', [
+    '-window',
+    'root',
+    '-crop',
+    `1x1+${px}+${py}`,
+    '-depth',
+    '8',
+    'txt:-',
+  ]);
+  // "0,0: (220,30,40)  #DC1E28  srgb(220,30,40)"
+  const match = /^0,0: \((\d+),(\d+),(\d+)/m.exec(out);
+  if (match === null) throw new Error(`unexpected ImageMagick output: ${out}`);
+  return [Number(match[1]), Number(match[2]), Number(match[3])];
+}
+
 /** The pointer position as the X server reports it (xdotool, independent of our code). */
 export function pointerPosition(display: string): { x: number; y: number } {
   const out = x(display, 'xdotool', ['getmouselocation', '--shell']);
