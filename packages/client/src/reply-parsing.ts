@@ -9,7 +9,7 @@ import { checkShape } from './shape.js';
 import type { RawReply } from './transport.js';
 
 /** The error for a reply the protocol does not allow: the client's `invalid_reply`. */
-export function invalidReply(command: string, problem: string): ComputerError {
+function invalidReply(command: string, problem: string): ComputerError {
   return new ComputerError(command, {
     success: false,
     code: 'invalid_reply',
