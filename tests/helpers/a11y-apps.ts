@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findWindow, waitFor } from './desktop.js';
+import { findWindow, stopProcess, waitFor } from './desktop.js';
 
 /** Debian's python3 (python3-gi, python3-pyatspi live there), not a pyenv one on PATH. */
 export const SYSTEM_PYTHON = '/usr/bin/python3';
@@ -108,14 +108,7 @@ export async function startGtkApp(
     windowId,
     title,
     state,
-    close: async () => {
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = once(child, 'exit');
-        child.kill('SIGKILL');
-        await exited;
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
+    close: () => stopProcess(child, dir),
   };
 }
 

@@ -86,6 +86,16 @@ export function findWindow(display: string, title: string, timeoutMs = 10_000): 
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Kills a process the test started (SIGKILL, if it still runs), waits for it, removes `dir`. */
+export async function stopProcess(child: ChildProcess, dir?: string): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null) {
+    const exited = once(child, 'exit');
+    child.kill('SIGKILL');
+    await exited;
+  }
+  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+}
+
 /** Polls until `check` returns a value other than undefined, or throws after timeoutMs. */
 export async function waitFor<T>(
   check: () => T | undefined | Promise<T | undefined>,
@@ -150,14 +160,7 @@ export async function openRecordingTerminal(
         timeoutMs,
         `${count} bytes typed`,
       ),
-    close: async () => {
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = once(child, 'exit');
-        child.kill('SIGKILL');
-        await exited;
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
+    close: () => stopProcess(child, dir),
   };
 }
 

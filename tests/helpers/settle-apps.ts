@@ -1,10 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { findWindow, waitFor, windowGeometry, x } from './desktop.js';
+import { findWindow, stopProcess, waitFor, windowGeometry, x } from './desktop.js';
 
 /** Debian's python3 (python3-gi lives there), not a pyenv one on PATH. */
 const SYSTEM_PYTHON = '/usr/bin/python3';
@@ -155,14 +154,7 @@ async function openApp(
       windowId,
       area,
       log,
-      close: async () => {
-        if (child.exitCode === null && child.signalCode === null) {
-          const exited = once(child, 'exit');
-          child.kill('SIGKILL');
-          await exited;
-        }
-        rmSync(dir, { recursive: true, force: true });
-      },
+      close: () => stopProcess(child, dir),
     };
   } catch (error) {
     child.kill('SIGKILL');

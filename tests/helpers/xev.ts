@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { findWindow, waitFor, windowGeometry, x } from './desktop.js';
+import { findWindow, stopProcess, waitFor, windowGeometry, x } from './desktop.js';
 
 export interface XevEvent {
   type: string;
@@ -82,13 +81,7 @@ export async function openEventWindow(
       events()
         .filter((e) => e.type === 'ButtonPress')
         .map((e) => e.button),
-    close: async () => {
-      if (child.exitCode === null) {
-        const exited = once(child, 'exit');
-        child.kill('SIGKILL');
-        await exited;
-      }
-    },
+    close: () => stopProcess(child),
   };
 }
 
