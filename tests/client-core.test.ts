@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import {
+  AuthenticationError,
   Computer,
   ComputerError,
   ConnectionError,
@@ -172,6 +173,27 @@ describe('Computer against an upstream-like server (no ids, strict order)', () =
     expect(computer.features).toEqual([]);
     expect(maxInFlight).toBe(1);
     expect(seen.every((frame) => !('id' in frame))).toBe(true);
+    await computer.close();
+    wss.close();
+  });
+  it('a server that refuses the first frame without a code (upstream wanting credentials) is an AuthenticationError', async () => {
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await once(wss, 'listening');
+    wss.on('connection', (ws) => {
+      ws.on('message', () => {
+        // What upstream 0.3.42 sent (`ws.auth.command-first` in the recordings), then it closed.
+        ws.send('{"success":false,"error":"First message must be authentication"}');
+        ws.close(1000);
+      });
+    });
+    const { port } = wss.address() as AddressInfo;
+    const computer = new Computer({ url: `ws://127.0.0.1:${port}/ws`, reconnect: false });
+    const error: unknown = await computer.version().catch((caught: unknown) => caught);
+    expect(AuthenticationError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({
+      message: 'First message must be authentication',
+      code: 'auth_required',
+    });
     await computer.close();
     wss.close();
   });

@@ -184,8 +184,11 @@ export class Connection implements Transport {
     const refused = this.refusal(socket, version, 'version failed');
     if (refused) {
       const { message = 'version failed', code } = refused;
-      // A server that wants credentials answers the first frame so (`auth_required`), then closes.
-      if (isAuthenticationCode(code)) throw new AuthenticationError(message, code);
+      // A server that wants credentials refuses the first frame, then closes: ours says
+      // `auth_required`; upstream sends no code, and refuses `version` for no other reason.
+      if (code === undefined || isAuthenticationCode(code)) {
+        throw new AuthenticationError(message, code ?? 'auth_required');
+      }
       throw new ConnectionError(`The server refused the connection: ${message}`);
     }
     this.features = announcedFeatures(version);

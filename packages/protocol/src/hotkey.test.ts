@@ -15,6 +15,7 @@ describe('splitHotkey', () => {
     ['ctrl+', ['ctrl', '']],
     ['+c', ['', 'c']],
     ['', ['']],
+    [' ', [' ']],
   ])('%j -> %j', (input, expected) => {
     expect(splitHotkey(input)).toEqual(expected);
   });

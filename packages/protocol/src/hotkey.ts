@@ -4,10 +4,12 @@
  * Splits a hotkey into individual key names. A string is split on `+`; a `+` that stands alone
  * between separators (or at either end) is the plus key itself, so `'ctrl++'` is ctrl and plus.
  * A blank slot that is not part of such a pair is kept as `''` so that resolution rejects it
- * instead of silently dropping a key the caller meant to send.
+ * instead of silently dropping a key the caller meant to send. A string without `+` is one key,
+ * kept as given (`' '` is the space key).
  */
 export function splitHotkey(keys: string | readonly string[]): string[] {
   if (typeof keys !== 'string') return [...keys];
+  if (!keys.includes('+')) return [keys];
   const parts = keys.split('+').map((part) => part.trim());
   const out: string[] = [];
   for (let i = 0; i < parts.length; i++) {
