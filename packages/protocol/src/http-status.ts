@@ -1,4 +1,4 @@
-import { ERROR_CODE_NAMES, ERROR_CODES, type ErrorCode } from './errors.js';
+import { ERROR_CODE_NAMES, ERROR_HTTP_STATUS, type ErrorCode } from './error-status.js';
 
 /**
  * Where several codes share an HTTP status, the one a bare status means: it claims no more than
@@ -14,10 +14,10 @@ const GENERIC_CODES: readonly ErrorCode[] = [
 
 /**
  * The code for a refusal that came with an HTTP status and no `code` (an upstream server's
- * `{detail}`), read from ERROR_CODES: the status's one code, or its generic one. A status the
+ * `{detail}`), read from ERROR_HTTP_STATUS: the status's one code, or its generic one. A status the
  * table does not list gives `command_failed`.
  */
 export function codeForHttpStatus(status: number): ErrorCode {
-  const codes = ERROR_CODE_NAMES.filter((code) => ERROR_CODES[code].httpStatus === status);
+  const codes = ERROR_CODE_NAMES.filter((code) => ERROR_HTTP_STATUS[code] === status);
   return codes.find((code) => GENERIC_CODES.includes(code)) ?? codes[0] ?? 'command_failed';
 }

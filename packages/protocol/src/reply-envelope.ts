@@ -1,7 +1,7 @@
 // Reads the envelope of a reply frame without zod, for the browser client. It accepts exactly
 // what envelope.ts's schemas accept (ReplySchema, LenientFailureReplySchema, OutputEventSchema,
 // RequestIdSchema); reply-envelope.test.ts checks the two against each other.
-import type { ErrorCode } from './errors.js';
+import type { ErrorCode } from './error-status.js';
 
 /** RequestIdSchema's bound on string ids. */
 export const MAX_REQUEST_ID_LENGTH = 256;

@@ -3,7 +3,7 @@
 // module exported here must stay free of zod imports (type-only imports are fine).
 export * from './binary-reply.js';
 export * from './defaults.js';
-export * from './errors.js';
+export * from './error-status.js';
 export * from './hotkey.js';
 export * from './http-status.js';
 export * from './reply-envelope.js';
