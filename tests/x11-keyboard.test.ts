@@ -1,4 +1,11 @@
-import { normalizeKey, resolveHotkey, type NormalizedKey } from '@cua/computer-protocol';
+import {
+  NAMED_KEYS,
+  isModifierKey,
+  normalizeKey,
+  resolveHotkey,
+  type NamedKey,
+  type NormalizedKey,
+} from '@cua/computer-protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { X11Keyboard } from '../packages/server/src/desktop/x11/x11-keyboard.js';
 import {
@@ -9,6 +16,7 @@ import {
   type RecordingTerminal,
   type VirtualDisplay,
 } from './helpers/desktop.js';
+import { openModifierProbe } from './helpers/x-modifiers.js';
 
 // End to end on a real Xvfb + openbox: every assertion is about the bytes an xterm (raw mode, no
 // echo) received, never about what our code believes it sent.
@@ -157,6 +165,34 @@ describe('X11Keyboard on a real display', () => {
     expect(got.toString('utf8')).toBe('Aa');
   });
 
+  it('isModifierKey names exactly the keys the X server holds as a modifier while they are down', async () => {
+    // The X server is the oracle: holding a modifier key puts a modifier in effect (in the state
+    // of every key event meanwhile) and releasing it takes it away. A lock key leaves its
+    // modifier in effect after the release: it toggles, and is pressed again to undo it.
+    const probe = await openModifierProbe(desktop.display);
+    const held: NamedKey[] = [];
+    const locks: NamedKey[] = [];
+    try {
+      for (const name of NAMED_KEYS) {
+        const named: NormalizedKey = { kind: 'named', name };
+        const before = await probe.mask();
+        await keyboard.keyDown(named);
+        const down = await probe.mask();
+        await keyboard.keyUp(named);
+        if ((await probe.mask()) !== before) {
+          locks.push(name);
+          await keyboard.pressKey(named);
+          expect(await probe.mask(), `${name} pressed again`).toBe(before);
+        } else if ((down & ~before) !== 0) {
+          held.push(name);
+        }
+      }
+    } finally {
+      probe.close();
+    }
+    expect(locks).toContain('caps_lock');
+    expect(held).toEqual(NAMED_KEYS.filter((name) => isModifierKey(name)));
+  });
   it('typeText stays exact while we hold Shift, and Shift is held again after', async () => {
     const got = await bytesTyped(async () => {
       await keyboard.keyDown(key('shift'));
