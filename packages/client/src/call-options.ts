@@ -43,7 +43,9 @@ export function trailingOptions<O extends CallOptions>(
 export function abortError(signal: AbortSignal | undefined): Error {
   const reason: unknown = signal?.reason;
   if (reason instanceof Error) return reason;
-  const error = new Error(reason === undefined ? 'The call was aborted' : String(reason));
+  const error = new Error(typeof reason === 'string' ? reason : 'The call was aborted', {
+    cause: reason,
+  });
   error.name = 'AbortError';
   return error;
 }

@@ -716,7 +716,7 @@ export class Computer {
     const [{ observe }, call] = splitCallOptions<ActionOptions>(options);
     const wire = observeParam(observe);
     const withObserve = wire === undefined ? params : { ...params, observe: wire };
-    const result = await this.invoke(name, withObserve as CommandParams<typeof name>, call);
+    const result = await this.invoke(name, withObserve, call);
     return actedResult<O>(name, result);
   }
 

@@ -2,15 +2,13 @@
 import WebSocket from 'isomorphic-ws';
 import { Computer as BaseComputer } from './computer.js';
 import type { ComputerOptions } from './computer-types.js';
-import type { WebSocketLike } from './websocket-like.js';
 
 export * from './index.js';
 
 export class Computer extends BaseComputer {
   constructor(options: ComputerOptions = {}) {
     super({
-      createWebSocket: (url) =>
-        new WebSocket(url, { perMessageDeflate: false }) as unknown as WebSocketLike,
+      createWebSocket: (url) => new WebSocket(url, { perMessageDeflate: false }),
       ...options,
     });
   }

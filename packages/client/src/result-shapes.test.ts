@@ -4,8 +4,6 @@ import { RESULT_SHAPES } from './result-shapes.js';
 import { checkShape, type Shape } from './shape.js';
 import { shapeFromJsonSchema, toSource } from './shape-from-json-schema.js';
 
-type JsonSchema = Record<string, unknown>;
-
 const EMPTY_SOURCE = "{ type: 'object', properties: {}, additionalProperties: false }";
 
 /** The text of result-shapes.ts, compiled from the protocol's JSON Schema of each result. */
@@ -21,7 +19,7 @@ function generate(): string {
     'export const RESULT_SHAPES: { readonly [N in CommandName]: Shape } = {',
   ];
   for (const { name, result } of commandsJsonSchema()) {
-    const source = toSource(shapeFromJsonSchema(result as JsonSchema), '  ', `  ${name}: `.length);
+    const source = toSource(shapeFromJsonSchema(result), '  ', `  ${name}: `.length);
     lines.push(`  ${name}: ${source === EMPTY_SOURCE ? 'EMPTY' : source},`);
   }
   lines.push('};', '');
@@ -113,8 +111,9 @@ function candidatesFor(shape: Shape): unknown[] {
   const visit = (value: unknown, replace: (next: unknown) => unknown) => {
     for (const wrong of WRONG_VALUES) out.push(replace(wrong));
     if (Array.isArray(value)) {
-      value.forEach((item, i) =>
-        visit(item, (next) => replace(value.map((old, j) => (j === i ? next : old)))),
+      const items = value as unknown[];
+      items.forEach((item, i) =>
+        visit(item, (next) => replace(items.map((old, j) => (j === i ? next : old)))),
       );
     } else if (typeof value === 'object' && value !== null) {
       for (const key of Object.keys(value)) {

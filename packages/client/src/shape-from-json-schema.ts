@@ -57,7 +57,7 @@ export function shapeFromJsonSchema(schema: JsonSchema, path = '(root)'): Shape 
         unsupported(where);
     }
   }
-  return shape as Shape;
+  return shape;
 }
 
 function unsupported(where: string): never {

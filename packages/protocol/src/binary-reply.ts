@@ -68,13 +68,11 @@ export function decodeBinaryReply(frame: Uint8Array): DecodedBinaryReply | undef
   if (!Array.isArray(binary)) return undefined;
   const fields = new Map<BinaryField, Uint8Array>();
   let offset = HEADER_BYTES + length;
-  for (const entry of binary) {
-    if (!Array.isArray(entry) || entry[0] !== 'image_data' || typeof entry[1] !== 'number') {
-      return undefined;
-    }
-    const size = entry[1];
+  for (const entry of binary as unknown[]) {
+    const [field, size] = Array.isArray(entry) ? (entry as unknown[]) : [];
+    if (field !== 'image_data' || typeof size !== 'number') return undefined;
     if (!Number.isInteger(size) || size < 0 || offset + size > frame.byteLength) return undefined;
-    fields.set(entry[0], frame.subarray(offset, offset + size));
+    fields.set(field, frame.subarray(offset, offset + size));
     offset += size;
   }
   return { reply: rest, fields };

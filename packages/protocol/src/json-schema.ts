@@ -44,9 +44,9 @@ export function commandsJsonSchema(): CommandJsonSchema[] {
       extension: 'extension' in spec,
       aliases: aliasesOf(name),
       params: allowNullForOptional(
-        z.toJSONSchema(spec.params, { io: 'input', unrepresentable: 'any' }) as JsonSchema,
+        z.toJSONSchema(spec.params, { io: 'input', unrepresentable: 'any' }),
       ),
-      result: z.toJSONSchema(spec.result, { io: 'output', unrepresentable: 'any' }) as JsonSchema,
+      result: z.toJSONSchema(spec.result, { io: 'output', unrepresentable: 'any' }),
     };
   });
 }

@@ -84,9 +84,13 @@ export class MemoryBudget {
     this.add('held', bytes);
   }
 
+  /** This budget and every one above it. */
+  private lineage(): MemoryBudget[] {
+    return [this, ...(this.parent?.lineage() ?? [])];
+  }
+
   private nextRelease(signal: AbortSignal): Promise<void> {
-    const chain: MemoryBudget[] = [];
-    for (let b: MemoryBudget | undefined = this; b; b = b.parent) chain.push(b);
+    const chain = this.lineage();
     return new Promise<void>((resolve, reject) => {
       const offs: Array<() => void> = [];
       let settled = false;

@@ -12,7 +12,7 @@ export function environmentWithDisplay(display: string | undefined): NodeJS.Proc
   const pinned = (key: string | symbol) => display !== undefined && key === 'DISPLAY';
   return new Proxy(process.env, {
     get: (target, key) =>
-      pinned(key) ? display : SECRETS.has(key) ? undefined : Reflect.get(target, key),
+      pinned(key) ? display : SECRETS.has(key) ? undefined : (Reflect.get(target, key) as unknown),
     has: (target, key) => pinned(key) || (!SECRETS.has(key) && Reflect.has(target, key)),
     ownKeys: (target) => [
       ...new Set([

@@ -30,9 +30,10 @@ async function settleAfter(
 ) {
   const fake = fakeDesktop(damage);
   const watch = await SettleWatch.start(fake.desktop);
+  // From before the action's end, which the fixed wait counts from.
+  const started = performance.now();
   watch.actionEnded();
   const timers = damageAtMs.map((ms) => setTimeout(fake.emit, ms));
-  const started = performance.now();
   try {
     const settled = await watch.wait(wait);
     return { ...settled, elapsedMs: performance.now() - started };

@@ -12,9 +12,7 @@ export function unsupportedHandlers<N extends CommandName>(
 ): { [K in N]: Handler<K> } {
   const table = {} as { [K in N]: Handler<K> };
   for (const name of names) {
-    table[name] = (() => unsupported(`${name} is not supported: ${reason}`)) as Handler<
-      typeof name
-    >;
+    table[name] = () => unsupported(`${name} is not supported: ${reason}`);
   }
   return table;
 }

@@ -54,7 +54,7 @@ export function mcpTools(): McpTool[] {
     const tool: Tool = {
       name: toolName(spec.name),
       description: spec.description,
-      inputSchema: { ...params, type: 'object' } as Tool['inputSchema'],
+      inputSchema: { ...params, type: 'object' },
       annotations: {
         readOnlyHint: spec.kind === 'read',
         // Shell, files and windows can do anything.

@@ -123,7 +123,7 @@ export class BrowserHost {
         executablePath,
         headless: !display,
         args: CHROMIUM_ARGS,
-        env: env as Record<string, string>,
+        env,
         viewport: VIEWPORT,
         timeout: LIMITS.browserLaunchTimeoutMs,
       });

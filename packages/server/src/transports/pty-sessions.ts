@@ -122,7 +122,7 @@ export class PtySessions {
         cols: request.cols,
         rows: request.rows,
         cwd,
-        env: env as Record<string, string>,
+        env,
         encoding: null,
       });
     } catch (err) {

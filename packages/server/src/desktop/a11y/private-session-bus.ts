@@ -39,7 +39,7 @@ export async function startPrivateSessionBus(env: NodeJS.ProcessEnv): Promise<Pr
       child.kill();
       reject(err);
     };
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const line = out.split('\n')[0];
       if (out.includes('\n') && line) {
@@ -49,7 +49,7 @@ export async function startPrivateSessionBus(env: NodeJS.ProcessEnv): Promise<Pr
     });
     child.once('exit', (code) => fail(new Error(`dbus-daemon exited (${code}) before it started`)));
   });
-  child.stdout!.resume();
+  child.stdout.resume();
   child.unref();
   return { address, child };
 }

@@ -91,8 +91,8 @@ async function topLevels(client: AtspiClient, apps: NodeRef[]): Promise<TopLevel
 }
 
 async function describeX(desktop: Desktop, id: WindowIdInput): Promise<XWindow> {
-  const [numeric, name, geometry] = await Promise.all([
-    typeof id === 'number' ? id : Number(id),
+  const numeric = typeof id === 'number' ? id : Number(id);
+  const [name, geometry] = await Promise.all([
     desktop.windows.name(id),
     desktop.windows.geometry(id),
   ]);

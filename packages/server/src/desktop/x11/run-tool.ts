@@ -67,7 +67,7 @@ export async function runTool(
         },
         (error, stdout, stderr) => {
           if (error === null) resolve(stdout);
-          else reject(Object.assign(error, { stderr }));
+          else reject(Object.assign(error as Error, { stderr }));
         },
       );
     });

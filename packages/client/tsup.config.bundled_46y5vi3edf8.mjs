@@ -1,0 +1,24 @@
+// tsup.config.ts
+import { defineConfig } from "tsup";
+var tsup_config_default = defineConfig({
+  // Adapters are their own entries (subpath exports), so the root entry stays small.
+  entry: {
+    index: "src/index.ts",
+    node: "src/node.ts",
+    "adapters/anthropic": "src/adapters/anthropic.ts",
+    "adapters/openai": "src/adapters/openai.ts",
+    "adapters/gemini": "src/adapters/gemini.ts"
+  },
+  format: ["esm", "cjs"],
+  // The few runtime helpers taken from the protocol (binary replies) are bundled in, so the
+  // dist has no bare imports (a browser without a bundler follows only relative ones) and
+  // tree-shaking keeps zod out.
+  noExternal: ["@cua/computer-protocol/wire"],
+  dts: true,
+  sourcemap: true,
+  target: "es2022"
+});
+export {
+  tsup_config_default as default
+};
+//# sourceMappingURL=data:application/json;base64,ewogICJ2ZXJzaW9uIjogMywKICAic291cmNlcyI6IFsidHN1cC5jb25maWcudHMiXSwKICAic291cmNlc0NvbnRlbnQiOiBbImNvbnN0IF9faW5qZWN0ZWRfZmlsZW5hbWVfXyA9IFwiL3dvcmsvbWFpbi9wYWNrYWdlcy9jbGllbnQvdHN1cC5jb25maWcudHNcIjtjb25zdCBfX2luamVjdGVkX2Rpcm5hbWVfXyA9IFwiL3dvcmsvbWFpbi9wYWNrYWdlcy9jbGllbnRcIjtjb25zdCBfX2luamVjdGVkX2ltcG9ydF9tZXRhX3VybF9fID0gXCJmaWxlOi8vL3dvcmsvbWFpbi9wYWNrYWdlcy9jbGllbnQvdHN1cC5jb25maWcudHNcIjtpbXBvcnQgeyBkZWZpbmVDb25maWcgfSBmcm9tICd0c3VwJztcblxuZXhwb3J0IGRlZmF1bHQgZGVmaW5lQ29uZmlnKHtcbiAgLy8gQWRhcHRlcnMgYXJlIHRoZWlyIG93biBlbnRyaWVzIChzdWJwYXRoIGV4cG9ydHMpLCBzbyB0aGUgcm9vdCBlbnRyeSBzdGF5cyBzbWFsbC5cbiAgZW50cnk6IHtcbiAgICBpbmRleDogJ3NyYy9pbmRleC50cycsXG4gICAgbm9kZTogJ3NyYy9ub2RlLnRzJyxcbiAgICAnYWRhcHRlcnMvYW50aHJvcGljJzogJ3NyYy9hZGFwdGVycy9hbnRocm9waWMudHMnLFxuICAgICdhZGFwdGVycy9vcGVuYWknOiAnc3JjL2FkYXB0ZXJzL29wZW5haS50cycsXG4gICAgJ2FkYXB0ZXJzL2dlbWluaSc6ICdzcmMvYWRhcHRlcnMvZ2VtaW5pLnRzJyxcbiAgfSxcbiAgZm9ybWF0OiBbJ2VzbScsICdjanMnXSxcbiAgLy8gVGhlIGZldyBydW50aW1lIGhlbHBlcnMgdGFrZW4gZnJvbSB0aGUgcHJvdG9jb2wgKGJpbmFyeSByZXBsaWVzKSBhcmUgYnVuZGxlZCBpbiwgc28gdGhlXG4gIC8vIGRpc3QgaGFzIG5vIGJhcmUgaW1wb3J0cyAoYSBicm93c2VyIHdpdGhvdXQgYSBidW5kbGVyIGZvbGxvd3Mgb25seSByZWxhdGl2ZSBvbmVzKSBhbmRcbiAgLy8gdHJlZS1zaGFraW5nIGtlZXBzIHpvZCBvdXQuXG4gIG5vRXh0ZXJuYWw6IFsnQGN1YS9jb21wdXRlci1wcm90b2NvbC93aXJlJ10sXG4gIGR0czogdHJ1ZSxcbiAgc291cmNlbWFwOiB0cnVlLFxuICB0YXJnZXQ6ICdlczIwMjInLFxufSk7XG4iXSwKICAibWFwcGluZ3MiOiAiO0FBQTROLFNBQVMsb0JBQW9CO0FBRXpQLElBQU8sc0JBQVEsYUFBYTtBQUFBO0FBQUEsRUFFMUIsT0FBTztBQUFBLElBQ0wsT0FBTztBQUFBLElBQ1AsTUFBTTtBQUFBLElBQ04sc0JBQXNCO0FBQUEsSUFDdEIsbUJBQW1CO0FBQUEsSUFDbkIsbUJBQW1CO0FBQUEsRUFDckI7QUFBQSxFQUNBLFFBQVEsQ0FBQyxPQUFPLEtBQUs7QUFBQTtBQUFBO0FBQUE7QUFBQSxFQUlyQixZQUFZLENBQUMsNkJBQTZCO0FBQUEsRUFDMUMsS0FBSztBQUFBLEVBQ0wsV0FBVztBQUFBLEVBQ1gsUUFBUTtBQUNWLENBQUM7IiwKICAibmFtZXMiOiBbXQp9Cg==
