@@ -4,7 +4,13 @@
 import { spawn, spawnSync, execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openRecordingTerminal, pointerPosition, waitFor, windowGeometry, x } from './helpers/desktop.js';
+import {
+  openRecordingTerminal,
+  pointerPosition,
+  waitFor,
+  windowGeometry,
+  x,
+} from './helpers/desktop.js';
 import { SESSION_VARIABLES, useDesktopServer, useUnsetEnv } from './helpers/desktop-server.js';
 import { countSpawns } from './helpers/spawn-counter.js';
 
