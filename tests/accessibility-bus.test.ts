@@ -227,7 +227,7 @@ describe('saying precisely what is missing', () => {
     try {
       const address = await new Promise<string>((resolve) => {
         let out = '';
-        daemon.stdout!.on('data', (chunk: Buffer) => {
+        daemon.stdout.on('data', (chunk: Buffer) => {
           out += chunk.toString();
           if (out.includes('\n')) resolve(out.split('\n')[0]!.trim());
         });

@@ -17,7 +17,7 @@ type Reply = Record<string, unknown>;
 function nodesOf(reply: Reply): AccessibilityNode[] {
   const check = (node: unknown): AccessibilityNode => {
     const parsed = AccessibilityNodeSchema.parse(node);
-    return { ...parsed, children: parsed.children.map(check) } as AccessibilityNode;
+    return { ...parsed, children: parsed.children.map(check) };
   };
   return flatten(check(reply.tree));
 }

@@ -33,7 +33,9 @@ afterAll(() => socket?.close());
 describe('binary image replies', () => {
   it('are announced in version.features', async () => {
     const { data } = await exchange({ command: 'version' });
-    expect(JSON.parse(data.toString()).features).toContain('binary-images');
+    expect((JSON.parse(data.toString()) as { features: string[] }).features).toContain(
+      'binary-images',
+    );
   });
 
   it('carry the same image bytes as base64 would, in one binary frame', async () => {
@@ -52,7 +54,10 @@ describe('binary image replies', () => {
     const bytes = decoded.fields.get('image_data')!;
     const text = await exchange({ id: 8, command: 'screenshot', params: {} });
     expect(text.binary).toBe(false);
-    const viaJson = Buffer.from(JSON.parse(text.data.toString()).image_data, 'base64');
+    const viaJson = Buffer.from(
+      (JSON.parse(text.data.toString()) as { image_data: string }).image_data,
+      'base64',
+    );
     expect(Buffer.from(bytes).equals(viaJson)).toBe(true);
     const { data } = await sharp(bytes).raw().toBuffer({ resolveWithObject: true });
     expect([...data.subarray(0, 3)]).toEqual([0x2a, 0x60, 0x41]);
@@ -83,14 +88,17 @@ describe('binary image replies', () => {
       createWebSocket: (url) => {
         const ws = new WebSocket(url, { perMessageDeflate: false });
         ws.on('message', (_data, isBinary) => frames.push(isBinary));
-        return ws as never;
+        return ws;
       },
     });
     try {
       const shot = await computer.screenshot();
       expect(frames.at(-1)).toBe(true);
       const reference = await exchange({ command: 'screenshot', params: {} });
-      const viaJson = Buffer.from(JSON.parse(reference.data.toString()).image_data, 'base64');
+      const viaJson = Buffer.from(
+        (JSON.parse(reference.data.toString()) as { image_data: string }).image_data,
+        'base64',
+      );
       expect(Buffer.from(shot.data).equals(viaJson)).toBe(true);
       expect(shot).toMatchObject({ format: 'png', width: 1280, height: 800 });
     } finally {

@@ -8,7 +8,6 @@ import {
   TimeoutError,
   type ComputerOptions,
   type StateChange,
-  type WebSocketLike,
 } from '@cua/computer-client';
 import { SERVER_FEATURES, type HandlerTable, type RunningServer } from '@cua/computer-server';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -294,7 +293,7 @@ describe('timeouts, abort and close on real sockets', () => {
     const { computer, changes } = client(running.url, {
       createWebSocket: (url) => {
         socket = new WebSocket(url);
-        return socket as unknown as WebSocketLike;
+        return socket;
       },
     });
     await computer.connect();

@@ -741,7 +741,9 @@ describe('the client against recorded upstream /ws replies', () => {
     });
     const computer = computerFor(replay.url);
     await computer.connect();
-    const slow = computer.runCommand('echo before; sleep 5', { timeout: 0.3 }).catch((e) => e);
+    const slow = computer
+      .runCommand('echo before; sleep 5', { timeout: 0.3 })
+      .catch((e: unknown) => e);
     const behind = computer.leftClick(1, 2, { timeoutMs: 30 }).catch((e: unknown) => e);
     const error = await behind;
     expect(TimeoutError.isInstance(error)).toBe(true);

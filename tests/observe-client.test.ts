@@ -1,4 +1,4 @@
-import { Computer, ComputerError } from '@cua/computer-client';
+import { type Computer, ComputerError } from '@cua/computer-client';
 import { AnthropicComputer } from '@cua/computer-client/anthropic';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openRecordingTerminal, x } from './helpers/desktop.js';

@@ -106,7 +106,7 @@ describe('packed tarballs', () => {
       try {
         const url = await new Promise<string>((resolve, reject) => {
           let out = '';
-          child.stdout!.on('data', (chunk: Buffer) => {
+          child.stdout.on('data', (chunk: Buffer) => {
             out += chunk.toString();
             const match = /listening on (ws:\/\/\S+)/.exec(out);
             if (match) resolve(match[1]!);

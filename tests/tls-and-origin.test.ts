@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { get } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Computer, type WebSocketLike } from '@cua/computer-client';
+import { Computer } from '@cua/computer-client';
 import type { RunningServer } from '@cua/computer-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -55,7 +55,7 @@ describe('TLS', () => {
       url: server.url,
       containerName: 'c',
       apiKey: 'tls-key',
-      createWebSocket: (url) => new WebSocket(url, { ca: cert }) as unknown as WebSocketLike,
+      createWebSocket: (url) => new WebSocket(url, { ca: cert }),
     });
     expect((await computer.version()).protocol).toBe(1);
     await computer.close();

@@ -11,9 +11,9 @@ export interface AccessibleDesktopServer {
   /** The test's own session bus, which the server and the apps share. */
   readonly bus: SessionBus;
   /** Sends a command and returns its reply (tree walks may take a while: 20 s). */
-  call(command: string, params?: Record<string, unknown>): Promise<Reply>;
+  readonly call: (command: string, params?: Record<string, unknown>) => Promise<Reply>;
   /** The same, failing the test (with the reply) unless the command succeeded. */
-  ok(command: string, params?: Record<string, unknown>): Promise<Reply>;
+  readonly ok: (command: string, params?: Record<string, unknown>) => Promise<Reply>;
 }
 
 const BUS_VARIABLES = ['DBUS_SESSION_BUS_ADDRESS', 'XDG_RUNTIME_DIR'] as const;
@@ -57,7 +57,7 @@ export function useAccessibleDesktopServer(options: {
       return bus;
     },
     call,
-    async ok(command, params = {}) {
+    ok: async (command, params = {}) => {
       const reply = await call(command, params);
       expect(reply, `${command} ${JSON.stringify(reply).slice(0, 400)}`).toMatchObject({
         success: true,

@@ -84,8 +84,8 @@ export async function startExample(
   });
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = once(child, 'exit');
@@ -105,7 +105,7 @@ export async function startExample(
           resolve(found);
         }
       };
-      child.stdout!.on('data', check);
+      child.stdout.on('data', check);
       child.once('exit', (code) => {
         clearTimeout(timer);
         reject(new Error(`${script} exited with ${code}: ${stderr}`));

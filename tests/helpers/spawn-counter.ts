@@ -40,7 +40,10 @@ export function countSpawns(): SpawnCounter {
   };
   const wrap = binding<ProcessWrapBinding>('process_wrap').Process.prototype;
   const sync = binding<SpawnSyncBinding>('spawn_sync');
+  // The bindings' own methods, to call with the right `this` in the wrappers below.
+  // eslint-disable-next-line @typescript-eslint/unbound-method
   const originalSpawn = wrap.spawn;
+  // eslint-disable-next-line @typescript-eslint/unbound-method
   const originalSync = sync.spawn;
   wrap.spawn = function (this: unknown, options: SpawnOptions) {
     record(options);

@@ -75,7 +75,7 @@ export async function startUpstreamServer(): Promise<UpstreamServer> {
       if (text === undefined) return;
       busy = true;
       const frame = JSON.parse(text) as { command?: unknown; params?: Record<string, unknown> };
-      frames.push(frame as Record<string, unknown>);
+      frames.push(frame);
       const handler = table[String(frame.command)];
       const reply = handler
         ? handler(frame.params ?? {})

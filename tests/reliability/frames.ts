@@ -377,9 +377,11 @@ export class FrameGenerator {
       ],
       () => ({}),
       () => ({ x: 1, y: 2 }),
-      () => JSON.parse('{"__proto__":{"x":1,"y":2,"path":"/p","text":"t"}}'),
+      () => JSON.parse('{"__proto__":{"x":1,"y":2,"path":"/p","text":"t"}}') as unknown,
       () =>
-        JSON.parse('{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}'),
+        JSON.parse(
+          '{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}',
+        ) as unknown,
       () => this.randomText(rng.int(0, 40)),
       () => 'x'.repeat(rng.int(256, 70_000)),
       () => '\u0000\u0001\u001f',
