@@ -15,12 +15,5 @@ declare -A PACKAGE_OF=(
 )
 # Packages without a command on PATH, checked with dpkg.
 PACKAGES=(python3 python3-gi gir1.2-gtk-3.0 python3-pyatspi dconf-gsettings-backend gsettings-desktop-schemas)
-missing=()
-for command in "${!PACKAGE_OF[@]}"; do
-  command -v "$command" >/dev/null 2>&1 || missing+=("${PACKAGE_OF[$command]}")
-done
-for package in "${PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'ok installed' || missing+=("$package")
-done
 source "$(dirname "${BASH_SOURCE[0]}")/apt-install.sh"
-apt_install "${missing[@]}"
+install_missing PACKAGE_OF PACKAGES
