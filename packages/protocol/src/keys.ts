@@ -175,21 +175,10 @@ function buildLookup(): ReadonlyMap<string, NamedKey> {
 
 const LOOKUP = buildLookup();
 
-const MODIFIERS: ReadonlySet<NamedKey> = new Set<NamedKey>([
-  'alt',
-  'alt_l',
-  'alt_r',
-  'alt_gr',
-  'cmd',
-  'cmd_l',
-  'cmd_r',
-  'ctrl',
-  'ctrl_l',
-  'ctrl_r',
-  'shift',
-  'shift_l',
-  'shift_r',
-]);
+// The four modifier families, either side (and AltGr); locks such as caps_lock are not held.
+const MODIFIERS: ReadonlySet<NamedKey> = new Set(
+  NAMED_KEYS.filter((name) => /^(alt|cmd|ctrl|shift)(_|$)/.test(name)),
+);
 
 // Lone surrogates cannot be typed, and other control characters have no portable key.
 const UNTYPEABLE_CHAR = /^[\p{Cc}\p{Cs}]$/u;
