@@ -1,8 +1,7 @@
 import type { AccessibilityNode } from '@cua/computer-protocol';
-import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startChromium, windowTitle, type ChromiumPage } from './helpers/a11y-apps.js';
-import { flatten, useAccessibleDesktopServer } from './helpers/a11y-server.js';
+import { flatten, redOnScreen, useAccessibleDesktopServer } from './helpers/a11y-server.js';
 import { findWindow, waitFor, x } from './helpers/desktop.js';
 
 /** A page whose state shows in its title, so the X window title is the oracle. */
@@ -64,15 +63,7 @@ describe('Chromium with a local page', () => {
     const { element } = await ok('find_element', { role: 'button', title: 'Submit order' });
     const { x: bx, y: by, width, height } = (element as AccessibilityNode).bounds!;
     expect({ width, height }).toEqual({ width: 200, height: 60 });
-    const shot = await ok('screenshot', { format: 'png' });
-    const { data, info } = await sharp(Buffer.from(shot.image_data as string, 'base64'))
-      .removeAlpha()
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    const red = (px: number, py: number) => {
-      const i = (Math.floor(py) * info.width + Math.floor(px)) * 3;
-      return data[i]! > 200 && data[i + 1]! < 80 && data[i + 2]! < 80;
-    };
+    const red = await redOnScreen(ok);
     expect([
       red(bx + 2, by + 2),
       red(bx + width - 3, by + height - 3),

@@ -1,10 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { AccessibilityNodeSchema, type AccessibilityNode } from '@cua/computer-protocol';
-import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startGtkApp, windowTitle, type GtkApp } from './helpers/a11y-apps.js';
-import { flatten, useAccessibleDesktopServer } from './helpers/a11y-server.js';
+import { flatten, redOnScreen, useAccessibleDesktopServer } from './helpers/a11y-server.js';
 import { readWithOracle } from './helpers/a11y-oracle.js';
 import { findWindow, pointerPosition, waitFor, x } from './helpers/desktop.js';
 
@@ -95,15 +94,7 @@ describe('get_accessibility_tree on a GTK 3 app', () => {
 
   it('puts bounds where the widget is on the screenshot (the red button)', async () => {
     const button = byName(nodesOf(await ok('get_accessibility_tree')), 'push button', 'Press me');
-    const shot = await ok('screenshot', { format: 'png' });
-    const { data, info } = await sharp(Buffer.from(shot.image_data as string, 'base64'))
-      .removeAlpha()
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    const red = (px: number, py: number) => {
-      const i = (Math.floor(py) * info.width + Math.floor(px)) * 3;
-      return data[i]! > 200 && data[i + 1]! < 80 && data[i + 2]! < 80;
-    };
+    const red = await redOnScreen(ok);
     const { x: bx, y: by, width, height } = button.bounds!;
     // Inside, away from the label text in the middle and the rounded corners: red.
     const cy = by + height / 2;

@@ -64,6 +64,30 @@ async function measure(client, params = {}) {
   return { wall: p50(walls), server: p50(server), last };
 }
 
+/**
+ * The focused window's tree read RUNS times, visible nodes then all of them, recorded as
+ * `a11y: <app> ...`; `hidden` says which nodes only the second read holds.
+ */
+async function recordTrees(client, record, app, hidden) {
+  const visible = await measure(client);
+  record(`a11y: ${app} focused-window tree p50`, visible.server, 'ms', TARGET);
+  record(`a11y: ${app} tree, wall p50 (with JSON + text)`, visible.wall, 'ms');
+  record(`a11y: ${app} nodes (visible)`, visible.last.node_count, 'nodes');
+  const all = await measure(client, { visible_only: false, format: 'json' });
+  record(`a11y: ${app} all nodes, p50`, all.server, 'ms');
+  record(`a11y: ${app} nodes (all, ${hidden} too)`, all.last.node_count, 'nodes');
+}
+
+/** Waits until the bench page's first button is on the bus. */
+function pageOnBus(client, timeoutMs, what) {
+  return waitFor(
+    async () =>
+      (await client.call('find_element', { role: 'button', title: 'Edit 0' })).success === true,
+    timeoutMs,
+    what,
+  );
+}
+
 async function launched(client, display, app, args, titlePart) {
   const reply = await client.call('launch', { app, args });
   if (!reply.success) throw new Error(`launch ${app}: ${reply.error}`);
@@ -105,17 +129,7 @@ export async function benchAccessibility({ display, url, record }) {
       20_000,
       'the widget factory on the bus',
     );
-    const gtk = await measure(client);
-    record('a11y: GTK widget factory focused-window tree p50', gtk.server, 'ms', TARGET);
-    record('a11y: GTK widget factory tree, wall p50 (with JSON + text)', gtk.wall, 'ms');
-    record('a11y: GTK widget factory nodes (visible)', gtk.last.node_count, 'nodes');
-    const gtkAll = await measure(client, { visible_only: false, format: 'json' });
-    record('a11y: GTK widget factory all nodes, p50', gtkAll.server, 'ms');
-    record(
-      'a11y: GTK widget factory nodes (all, hidden pages too)',
-      gtkAll.last.node_count,
-      'nodes',
-    );
+    await recordTrees(client, record, 'GTK widget factory', 'hidden pages');
     const find = [];
     for (let i = 0; i < RUNS; i++) {
       const started = performance.now();
@@ -146,19 +160,8 @@ export async function benchAccessibility({ display, url, record }) {
     pids.push(
       await launched(client, display, '/usr/bin/chromium', chromiumArgs(page), 'Bench Page'),
     );
-    await waitFor(
-      async () =>
-        (await client.call('find_element', { role: 'button', title: 'Edit 0' })).success === true,
-      30_000,
-      'the Chromium page on the bus',
-    );
-    const web = await measure(client);
-    record('a11y: Chromium page focused-window tree p50', web.server, 'ms', TARGET);
-    record('a11y: Chromium page tree, wall p50 (with JSON + text)', web.wall, 'ms');
-    record('a11y: Chromium page nodes (visible)', web.last.node_count, 'nodes');
-    const webAll = await measure(client, { visible_only: false, format: 'json' });
-    record('a11y: Chromium page all nodes, p50', webAll.server, 'ms');
-    record('a11y: Chromium page nodes (all, scrolled-out too)', webAll.last.node_count, 'nodes');
+    await pageOnBus(client, 30_000, 'the Chromium page on the bus');
+    await recordTrees(client, record, 'Chromium page', 'scrolled-out');
     kill(pids.pop());
 
     // A huge page: the caps keep every read bounded.
@@ -167,12 +170,7 @@ export async function benchAccessibility({ display, url, record }) {
     pids.push(
       await launched(client, display, '/usr/bin/chromium', chromiumArgs(huge), 'Bench Page'),
     );
-    await waitFor(
-      async () =>
-        (await client.call('find_element', { role: 'button', title: 'Edit 0' })).success === true,
-      60_000,
-      'the huge page on the bus',
-    );
+    await pageOnBus(client, 60_000, 'the huge page on the bus');
     const capped = await measure(client, {
       visible_only: false,
       format: 'json',

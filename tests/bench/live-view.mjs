@@ -39,6 +39,22 @@ async function open(url) {
   return ws;
 }
 
+/** Sends `message` and resolves with the text reply whose id is `id`. */
+function replyTo(ws, id, message) {
+  return new Promise((resolve) => {
+    const onReply = (data, isBinary) => {
+      if (isBinary) return;
+      const reply = JSON.parse(data.toString());
+      if (reply.id === id) {
+        ws.off('message', onReply);
+        resolve(reply);
+      }
+    };
+    ws.on('message', onReply);
+    ws.send(JSON.stringify(message));
+  });
+}
+
 /** Subscribes and collects frame events (binary), with their arrival times. */
 function subscribe(ws, id, params) {
   const frames = [];
@@ -55,19 +71,7 @@ function subscribe(ws, id, params) {
   ws.send(JSON.stringify({ id, command: 'subscribe_frames', params, binary: true }));
   return {
     frames,
-    stop: () =>
-      new Promise((resolve) => {
-        const onReply = (data, isBinary) => {
-          if (isBinary) return;
-          const reply = JSON.parse(data.toString());
-          if (reply.id === id) {
-            ws.off('message', onReply);
-            resolve(reply);
-          }
-        };
-        ws.on('message', onReply);
-        ws.send(JSON.stringify({ id: `${id}-stop`, command: 'unsubscribe_frames' }));
-      }),
+    stop: () => replyTo(ws, id, { id: `${id}-stop`, command: 'unsubscribe_frames' }),
   };
 }
 
@@ -120,19 +124,7 @@ export async function benchLiveView({ display, url, serverPid, record }) {
 
     // A recording of the same scrolling screen: what ffmpeg and the frame feed cost.
     const path = join(tmpdir(), `cua-bench-${process.pid}.mp4`);
-    const call = (id, command, params) =>
-      new Promise((resolve) => {
-        const onReply = (data, isBinary) => {
-          if (isBinary) return;
-          const reply = JSON.parse(data.toString());
-          if (reply.id === id) {
-            ws.off('message', onReply);
-            resolve(reply);
-          }
-        };
-        ws.on('message', onReply);
-        ws.send(JSON.stringify({ id, command, params }));
-      });
+    const call = (id, command, params) => replyTo(ws, id, { id, command, params });
     await call('rec', 'start_recording', { path, fps: 15 });
     await new Promise((resolve) => setTimeout(resolve, 500));
     const recCpuStart = cpuSeconds(serverPid);

@@ -1,4 +1,5 @@
 import type { AccessibilityNode } from '@cua/computer-protocol';
+import sharp from 'sharp';
 import { expect } from 'vitest';
 import { startSessionBus, type SessionBus } from './a11y-bus.js';
 import { useDesktopServer, type DesktopServer } from './desktop-server.js';
@@ -70,4 +71,19 @@ export function useAccessibleDesktopServer(options: {
 /** A tree's nodes, depth first. */
 export function flatten(node: AccessibilityNode): AccessibilityNode[] {
   return [node, ...node.children.flatMap(flatten)];
+}
+
+/** A screenshot of the server's screen, as a test of whether the pixel at (x, y) is plainly red. */
+export async function redOnScreen(
+  ok: AccessibleDesktopServer['ok'],
+): Promise<(x: number, y: number) => boolean> {
+  const shot = await ok('screenshot', { format: 'png' });
+  const { data, info } = await sharp(Buffer.from(shot.image_data as string, 'base64'))
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return (px, py) => {
+    const i = (Math.floor(py) * info.width + Math.floor(px)) * 3;
+    return data[i]! > 200 && data[i + 1]! < 80 && data[i + 2]! < 80;
+  };
 }

@@ -18,6 +18,20 @@ export function exampleEnv(extra: Record<string, string> = {}): NodeJS.ProcessEn
   return { ...env, ...extra };
 }
 
+/** `node <script> ...args` from `cwd` in `exampleEnv(env)`, its stdout and stderr collected. */
+function spawnNode(script: string, args: string[], env: Record<string, string>, cwd: string) {
+  const child = spawn(process.execPath, [script, ...args], {
+    cwd,
+    env: exampleEnv(env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return { child, output: () => ({ stdout, stderr }) };
+}
+
 export interface ExampleRun {
   code: number | null;
   signal: NodeJS.Signals | null;
@@ -42,18 +56,11 @@ export async function runExample(
   env: Record<string, string> = {},
   { timeoutMs = 15_000, cwd = REPO_ROOT }: RunOptions = {},
 ): Promise<ExampleRun> {
-  const child = spawn(process.execPath, [resolve(REPO_ROOT, script), ...args], {
-    cwd,
-    env: exampleEnv(env),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const { child, output } = spawnNode(resolve(REPO_ROOT, script), args, env, cwd);
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
   const [code, signal] = (await once(child, 'close')) as [number | null, NodeJS.Signals | null];
   clearTimeout(timer);
+  const { stdout, stderr } = output();
   if (signal === 'SIGKILL') {
     throw new Error(`${script} did not finish in ${timeoutMs} ms\n${stdout}\n${stderr}`);
   }
@@ -77,15 +84,7 @@ export async function startExample(
   ready: RegExp,
   timeoutMs = 15_000,
 ): Promise<RunningExample> {
-  const child = spawn(process.execPath, [script, ...args], {
-    cwd: REPO_ROOT,
-    env: exampleEnv(env),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const { child, output } = spawnNode(script, args, env, REPO_ROOT);
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = once(child, 'exit');
@@ -96,10 +95,10 @@ export async function startExample(
   };
   try {
     const match = await new Promise<RegExpExecArray>((resolve, reject) => {
-      const fail = () => reject(new Error(`${script} not ready: ${stderr}`));
+      const fail = () => reject(new Error(`${script} not ready: ${output().stderr}`));
       const timer = setTimeout(fail, timeoutMs);
       const check = () => {
-        const found = ready.exec(stdout);
+        const found = ready.exec(output().stdout);
         if (found) {
           clearTimeout(timer);
           resolve(found);
@@ -108,10 +107,10 @@ export async function startExample(
       child.stdout.on('data', check);
       child.once('exit', (code) => {
         clearTimeout(timer);
-        reject(new Error(`${script} exited with ${code}: ${stderr}`));
+        reject(new Error(`${script} exited with ${code}: ${output().stderr}`));
       });
     });
-    return { child, match, output: () => ({ stdout, stderr }), stop };
+    return { child, match, output, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -67,6 +67,26 @@ async function server(auth: ComputerServerOptions['auth']) {
   return s;
 }
 
+/**
+ * A verifier that answers after `delayMs` and takes `sk-good`, and a cloud (container-mode)
+ * server that asks it about every key (no cache), with the rest of `auth`.
+ */
+async function cloudServer(
+  delayMs: number,
+  auth: Partial<NonNullable<ComputerServerOptions['auth']>>,
+): Promise<{ verifier: Verifier; cloud: RunningServer }> {
+  const verifier = await startVerifier(delayMs, 'sk-good');
+  verifiers.push(verifier);
+  const cloud = await server({
+    mode: 'container',
+    containerName: 'vm1',
+    authBaseUrl: verifier.baseUrl,
+    remoteCacheTtlMs: 0,
+    ...auth,
+  });
+  return { verifier, cloud };
+}
+
 interface Attempt {
   reply: Record<string, unknown> | undefined;
   closeCode: number | undefined;
@@ -118,19 +138,10 @@ async function attempt(
 }
 
 describe('before authentication', () => {
-  let verifier: Verifier;
   let cloud: RunningServer;
 
   beforeAll(async () => {
-    verifier = await startVerifier(200, 'sk-good');
-    verifiers.push(verifier);
-    cloud = await server({
-      mode: 'container',
-      containerName: 'vm1',
-      authBaseUrl: verifier.baseUrl,
-      remoteCacheTtlMs: 0,
-      maxFailures: 1000,
-    });
+    ({ cloud } = await cloudServer(200, { maxFailures: 1000 }));
   });
 
   it('POST /cmd answers 401 before reading a byte of the body', async () => {
@@ -258,15 +269,7 @@ describe('failures are throttled, the right key never refused', () => {
   });
 
   it('caps concurrent remote checks: 100 parallel bad handshakes reach the verifier 4 at a time', async () => {
-    const verifier = await startVerifier(100, 'sk-good');
-    verifiers.push(verifier);
-    const cloud = await server({
-      mode: 'container',
-      containerName: 'vm1',
-      authBaseUrl: verifier.baseUrl,
-      remoteCacheTtlMs: 0,
-      maxFailureDelayMs: 200,
-    });
+    const { verifier, cloud } = await cloudServer(100, { maxFailureDelayMs: 200 });
     const outcomes = await Promise.all(
       Array.from({ length: 100 }, () => attempt(cloud.url, 'sk-bad')),
     );
@@ -279,15 +282,7 @@ describe('failures are throttled, the right key never refused', () => {
   });
 
   it('caps concurrent remote checks in total: 100 handshakes from 25 addresses, 16 at a time', async () => {
-    const verifier = await startVerifier(100, 'sk-good');
-    verifiers.push(verifier);
-    const cloud = await server({
-      mode: 'container',
-      containerName: 'vm1',
-      authBaseUrl: verifier.baseUrl,
-      remoteCacheTtlMs: 0,
-      maxFailureDelayMs: 100,
-    });
+    const { verifier, cloud } = await cloudServer(100, { maxFailureDelayMs: 100 });
     const outcomes = await Promise.all(
       Array.from({ length: 100 }, (_, i) =>
         attempt(cloud.url, `sk-bad-${i}`, { localAddress: `127.0.1.${2 + (i % 25)}` }),
