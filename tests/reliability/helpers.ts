@@ -126,7 +126,7 @@ export function sampleValue(schema: JsonSchema, rng?: Rng): unknown {
     case 'number': {
       const candidates = [1, 0, 5, 100, 640, -3, ...(schema.type === 'number' ? [0.5, 12.25] : [])];
       const fits = candidates.filter((n) => numberFits(schema, n));
-      if (fits.length === 0) return (schema.minimum) ?? 1;
+      if (fits.length === 0) return schema.minimum ?? 1;
       return rng ? rng.pick(fits) : fits[0];
     }
     case 'boolean':
