@@ -86,12 +86,16 @@ describe('start_recording / stop_recording', () => {
     await sleep(1000);
     const summary = await ok('stop_recording');
     expect(summary).toMatchObject({ path, width: 320, height: 200, fps: 10, reason: 'stopped' });
-    expect(summary.frames as number).toBeGreaterThanOrEqual(15);
+    // Every tick of the 2 s is a frame, or a frame dropped because ffmpeg was behind (on a
+    // loaded machine it can be, at its start); the file holds exactly the frames written.
+    const frames = summary.frames as number;
+    expect(frames + (summary.dropped_frames as number)).toBeGreaterThanOrEqual(15);
+    expect(frames).toBeGreaterThanOrEqual(2);
 
     const info = probe(path);
     expect(info).toMatchObject({ codec: 'h264', width: 320, height: 200 });
-    expect(info.duration).toBeGreaterThan(1.4);
     expect(info.duration).toBeLessThan(2.6);
+    expect(Math.abs(info.duration - frames / 10)).toBeLessThanOrEqual(0.2);
     expect(near(videoPixel(path, 0.3, 20, 20), [0xc8, 0x1e, 0x1e])).toBe(true);
     expect(near(videoPixel(path, info.duration - 0.2, 20, 20), [0x1e, 0x3c, 0xc8])).toBe(true);
   });
