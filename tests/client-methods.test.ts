@@ -95,7 +95,7 @@ const RESULTS: { [N in CommandName]: CommandResult<N> } = {
     height: 400,
     fps: 15,
     frames: 30,
-    dropped_frames: 0,
+    late_frames: 0,
     repeated_frames: 1,
     duration_s: 2,
     bytes: 1234,

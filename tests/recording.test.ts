@@ -2,7 +2,7 @@
 // what happened on the screen at that time (checked by decoding frames with ffmpeg, not by our
 // code), that survives the display going away, and that is finished on shutdown.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sleep, startDesktop, x, type VirtualDisplay } from './helpers/desktop.js';
@@ -86,17 +86,47 @@ describe('start_recording / stop_recording', () => {
     await sleep(1000);
     const summary = await ok('stop_recording');
     expect(summary).toMatchObject({ path, width: 320, height: 200, fps: 10, reason: 'stopped' });
-    // Every tick of the 2 s is a frame, or a frame dropped because ffmpeg was behind (on a
-    // loaded machine it can be, at its start); the file holds exactly the frames written.
+    // Every slot of the 2 s is a frame, even where ffmpeg was behind (then it holds the frame
+    // before it): the video keeps the wall-clock time.
     const frames = summary.frames as number;
-    expect(frames + (summary.dropped_frames as number)).toBeGreaterThanOrEqual(15);
-    expect(frames).toBeGreaterThanOrEqual(2);
+    expect(frames).toBeGreaterThanOrEqual(20);
+    expect(frames).toBeLessThanOrEqual(26);
 
     const info = probe(path);
     expect(info).toMatchObject({ codec: 'h264', width: 320, height: 200 });
-    expect(info.duration).toBeLessThan(2.6);
     expect(Math.abs(info.duration - frames / 10)).toBeLessThanOrEqual(0.2);
     expect(near(videoPixel(path, 0.3, 20, 20), [0xc8, 0x1e, 0x1e])).toBe(true);
+    expect(near(videoPixel(path, info.duration - 0.2, 20, 20), [0x1e, 0x3c, 0xc8])).toBe(true);
+  });
+
+  it('keeps the wall-clock time when ffmpeg starts late: the slots it missed hold the frame before them', async () => {
+    // A stand-in ffmpeg on PATH that starts the real one 0.8 s late, as on a loaded machine.
+    const bin = join(tmp.path, 'slow-bin');
+    mkdirSync(bin);
+    const real = spawnSync('sh', ['-c', 'command -v ffmpeg'], { encoding: 'utf8' }).stdout.trim();
+    writeFileSync(join(bin, 'ffmpeg'), `#!/bin/sh\nsleep 0.8\nexec ${real} "$@"\n`, {
+      mode: 0o755,
+    });
+    x(ctx.display, 'xsetroot', ['-solid', '#c81e1e']);
+    const path = join(tmp.path, 'late.mp4');
+    const saved = process.env.PATH;
+    process.env.PATH = `${bin}:${saved}`;
+    try {
+      await ok('start_recording', { path, fps: 10, scale: 0.5 });
+    } finally {
+      process.env.PATH = saved;
+    }
+    await sleep(1500);
+    x(ctx.display, 'xsetroot', ['-solid', '#1e3cc8']);
+    await sleep(500);
+    const summary = await ok('stop_recording');
+    expect(summary.late_frames as number).toBeGreaterThan(0);
+    const info = probe(path);
+    expect(info.duration).toBeGreaterThanOrEqual(1.9);
+    expect(Math.abs(info.duration - (summary.frames as number) / 10)).toBeLessThanOrEqual(0.2);
+    // The late slots are at the start and hold its red; the change shows after 1.5 s.
+    expect(near(videoPixel(path, 0.5, 20, 20), [0xc8, 0x1e, 0x1e])).toBe(true);
+    expect(near(videoPixel(path, 1.2, 20, 20), [0xc8, 0x1e, 0x1e])).toBe(true);
     expect(near(videoPixel(path, info.duration - 0.2, 20, 20), [0x1e, 0x3c, 0xc8])).toBe(true);
   });
 

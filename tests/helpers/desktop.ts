@@ -69,6 +69,34 @@ export function windowGeometry(
   };
 }
 
+/**
+ * Where a window is once it is on the screen: mapped and viewable, and placed (its geometry the
+ * same on two reads, since the window manager reparents and moves it a moment after it maps).
+ * Input sent before then can land on whatever was under it.
+ */
+export async function placedWindowGeometry(
+  display: string,
+  windowId: string,
+  timeoutMs = 10_000,
+): Promise<{ x: number; y: number; width: number; height: number }> {
+  let previous = '';
+  return waitFor(
+    async () => {
+      if (!/Map State:\s+IsViewable/.test(x(display, 'xwininfo', ['-id', windowId]))) {
+        return undefined;
+      }
+      const geometry = windowGeometry(display, windowId);
+      const key = JSON.stringify(geometry);
+      const placed = key === previous;
+      previous = key;
+      if (!placed) await sleep(50);
+      return placed ? geometry : undefined;
+    },
+    timeoutMs,
+    `window ${windowId} to be placed`,
+  );
+}
+
 /** The id of the first window whose title is exactly `title`, once it exists. */
 export function findWindow(display: string, title: string, timeoutMs = 10_000): Promise<string> {
   return waitFor(

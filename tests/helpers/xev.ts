@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { findWindow, stopProcess, waitFor, windowGeometry, x } from './desktop.js';
+import { findWindow, placedWindowGeometry, stopProcess, waitFor, x } from './desktop.js';
 
 export interface XevEvent {
   type: string;
@@ -47,7 +47,7 @@ export async function openEventWindow(
   );
   const windowId = await findWindow(display, 'xev-witness');
   // Where the window really is (the window manager shifts it for its decorations).
-  const area = windowGeometry(display, windowId);
+  const area = await placedWindowGeometry(display, windowId);
 
   const events = (): XevEvent[] => {
     const list: XevEvent[] = [];

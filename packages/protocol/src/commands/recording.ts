@@ -34,7 +34,7 @@ const RecordingSummarySchema = z.object({
   height: z.number().int(),
   fps: z.number().int(),
   frames: z.number().int(),
-  dropped_frames: z.number().int(),
+  late_frames: z.number().int(),
   repeated_frames: z.number().int(),
   duration_s: z.number(),
   bytes: z.number().int(),

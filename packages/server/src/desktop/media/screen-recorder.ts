@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { stat, statfs } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import type { Writable } from 'node:stream';
 import { CommandError } from '../../core/command-error.js';
 import type { Desktop, GrabbedFrame } from '../desktop.js';
 import { drawCursor } from './draw-cursor.js';
@@ -28,8 +29,11 @@ export interface RecordingSummary {
   height: number;
   fps: number;
   frames: number;
-  /** Ticks that found the encoder still busy: the video is that much shorter than the wall time. */
-  dropped_frames: number;
+  /**
+   * Frame slots that found the encoder (on a loaded machine, mostly at its start) or a grab still
+   * busy: they hold the frame before them, so the video keeps the wall-clock time.
+   */
+  late_frames: number;
   /** Ticks with no frame (the display was gone, or changed size): the last frame was repeated. */
   repeated_frames: number;
   duration_s: number;
@@ -38,7 +42,7 @@ export interface RecordingSummary {
   reason: string;
 }
 
-/** Frames written to ffmpeg and not yet taken: beyond this a tick is dropped, not queued. */
+/** Frames written to ffmpeg and not yet taken: beyond this a tick waits, it does not queue. */
 const MAX_QUEUED_FRAMES = 2;
 const FINISH_TIMEOUT_MS = 10_000;
 
@@ -49,7 +53,9 @@ const FINISH_TIMEOUT_MS = 10_000;
  * still screen costs a memory copy and x264's near-free skip blocks. ffmpeg runs with one
  * thread at `ultrafast`, which keeps its CPU bounded (see `pnpm bench`). When the display goes
  * away the last frame is repeated (a frozen gap, not a broken file), and stopping ends ffmpeg's
- * input, so the file is always finalised.
+ * input, so the file is always finalised. Frame n always shows the screen at n / fps seconds:
+ * slots the encoder was too busy to take hold the frame before them, written once it catches up
+ * (at most MAX_QUEUED_FRAMES in its pipe at a time, so memory stays bounded).
  */
 export class ScreenRecorder {
   private readonly ffmpeg: ChildProcess;
@@ -60,7 +66,8 @@ export class ScreenRecorder {
   private dirty = true;
   private busy = false;
   private frames = 0;
-  private dropped = 0;
+  private late = 0;
+  private checkedDiskAt = 0;
   private repeated = 0;
   private ending: Promise<RecordingSummary> | undefined;
   private failure: string | undefined;
@@ -144,17 +151,20 @@ export class ScreenRecorder {
       void this.stop('max_duration');
       return;
     }
-    if (stdin.writableLength >= MAX_QUEUED_FRAMES * this.last.length) {
-      this.dropped += 1;
-      return;
-    }
+    const room = MAX_QUEUED_FRAMES - Math.floor(stdin.writableLength / this.last.length);
+    // Slots before this one that were never written hold the last frame written.
+    const behind = this.slotsUntil(elapsedMs) - 1 - this.frames;
+    const held = Math.max(0, Math.min(behind, room));
+    if (held > 0) this.writeHeld(held);
+    if (held >= room || held < behind) return;
     this.busy = true;
     try {
       if (this.dirty || this.options.withCursor) await this.refresh();
       stdin.write(Buffer.from(this.last));
       this.frames += 1;
       // Once a second: the file's size, and what is left on its disk.
-      if (this.frames % this.options.fps === 0) {
+      if (elapsedMs - this.checkedDiskAt >= 1000) {
+        this.checkedDiskAt = elapsedMs;
         if ((await this.bytesOnDisk()) >= this.options.maxBytes) void this.stop('max_bytes');
         else if ((await freeBytes(this.options.path)) < this.options.minFreeBytes) {
           void this.stop('disk_full');
@@ -162,6 +172,31 @@ export class ScreenRecorder {
       }
     } finally {
       this.busy = false;
+    }
+  }
+
+  /** Writes the last frame `count` more times, into slots the encoder was too busy to take. */
+  private writeHeld(count: number): boolean {
+    const held = Buffer.from(this.last);
+    let more = true;
+    for (let i = 0; i < count; i += 1) more = this.ffmpeg.stdin?.write(held) ?? false;
+    this.frames += count;
+    this.late += count;
+    return more;
+  }
+
+  /** How many frame slots the first `elapsedMs` of the recording hold (slot 0 starts at 0). */
+  private slotsUntil(elapsedMs: number): number {
+    return (
+      Math.floor((Math.min(elapsedMs, this.options.maxDurationMs) * this.options.fps) / 1000) + 1
+    );
+  }
+
+  /** Writes the slots still owed up to `elapsedMs` as the last frame, as ffmpeg takes them. */
+  private async writeOwedFrames(elapsedMs: number, deadline: number): Promise<void> {
+    const stdin = this.ffmpeg.stdin;
+    while (stdin !== null && !stdin.destroyed && this.frames < this.slotsUntil(elapsedMs) - 1) {
+      if (!this.writeHeld(1) && !(await drainedBefore(stdin, deadline))) return;
     }
   }
 
@@ -191,9 +226,13 @@ export class ScreenRecorder {
   }
 
   private async finish(reason: string): Promise<RecordingSummary> {
+    const stoppedMs = performance.now() - this.startedAt;
     clearInterval(this.timer);
     this.stopDamage();
     while (this.busy) await new Promise((resolve) => setTimeout(resolve, 5));
+    if (this.failure === undefined) {
+      await this.writeOwedFrames(stoppedMs, performance.now() + FINISH_TIMEOUT_MS / 2);
+    }
     const exited = new Promise<void>((resolve) => {
       if (this.ffmpeg.exitCode !== null || this.ffmpeg.signalCode !== null) resolve();
       else this.ffmpeg.once('exit', () => resolve());
@@ -207,7 +246,7 @@ export class ScreenRecorder {
       ...this.output,
       fps: this.options.fps,
       frames: this.frames,
-      dropped_frames: this.dropped,
+      late_frames: this.late,
       repeated_frames: this.repeated,
       duration_s: Math.round((this.frames / this.options.fps) * 1000) / 1000,
       bytes: await this.bytesOnDisk(),
@@ -227,6 +266,23 @@ export class ScreenRecorder {
       return 0;
     }
   }
+}
+
+/** Whether `stream` drained before `deadline` (a `performance.now()` time). */
+function drainedBefore(stream: Writable, deadline: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const done = (drained: boolean) => {
+      clearTimeout(timer);
+      stream.off('drain', onDrain);
+      stream.off('close', onClose);
+      resolve(drained);
+    };
+    const onDrain = () => done(true);
+    const onClose = () => done(false);
+    const timer = setTimeout(() => done(false), Math.max(0, deadline - performance.now()));
+    stream.once('drain', onDrain);
+    stream.once('close', onClose);
+  });
 }
 
 /** Free bytes on the disk that holds `path` (Infinity where that cannot be read). */
