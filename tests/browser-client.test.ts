@@ -1,8 +1,6 @@
-import { once } from 'node:events';
 import { builtinModules } from 'node:module';
 import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build as esbuild } from 'esbuild';
@@ -12,6 +10,7 @@ import { launchChromium } from './helpers/browser.js';
 import { x } from './helpers/desktop.js';
 import { useDesktopServer } from './helpers/desktop-server.js';
 import { useTempDir } from './helpers/temp-dir.js';
+import { listenOnLoopback } from './helpers/loopback.js';
 import { build as viteBuild } from 'vite';
 
 const CLIENT_DIR = fileURLToPath(new URL('../packages/client/', import.meta.url));
@@ -81,9 +80,8 @@ async function staticServer(root: string): Promise<{ origin: string; server: Ser
       res.writeHead(404).end();
     }
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+  const { origin } = await listenOnLoopback(server);
+  return { origin, server };
 }
 
 function jsFiles(dir: string): string[] {

@@ -1,11 +1,10 @@
-import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { RunningServer } from '@cua/computer-server';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './helpers/browser.js';
 import { handlersWith, startServer } from './helpers/server.js';
+import { listenOnLoopback } from './helpers/loopback.js';
 
 /** A plain page server: its address is the page's origin. */
 async function pageServer(): Promise<{ origin: string; server: Server }> {
@@ -13,9 +12,8 @@ async function pageServer(): Promise<{ origin: string; server: Server }> {
     res.writeHead(200, { 'content-type': 'text/html' });
     res.end('<!doctype html><title>page</title>');
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+  const { origin } = await listenOnLoopback(server);
+  return { origin, server };
 }
 
 /** Runs in the page: tries /ws and POST /cmd, reports what it could do. */

@@ -1,7 +1,5 @@
-import { once } from 'node:events';
 import { statSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import {
   Computer,
   ConnectionError,
@@ -13,6 +11,7 @@ import { SERVER_FEATURES, type HandlerTable, type RunningServer } from '@cua/com
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { handlersWith, sleep, startServer } from './helpers/server.js';
+import { listenOnLoopback } from './helpers/loopback.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -50,13 +49,12 @@ async function waitFor(condition: () => boolean, timeoutMs = 3000): Promise<void
 async function silentPort(): Promise<{ port: number; sockets: Socket[] }> {
   const sockets: Socket[] = [];
   const tcp: Server = createServer((socket) => sockets.push(socket));
-  tcp.listen(0, '127.0.0.1');
-  await once(tcp, 'listening');
+  const { port } = await listenOnLoopback(tcp);
   cleanups.push(async () => {
     for (const socket of sockets) socket.destroy();
     await new Promise<void>((resolve) => tcp.close(() => resolve()));
   });
-  return { port: (tcp.address() as AddressInfo).port, sockets };
+  return { port, sockets };
 }
 
 describe('reconnect after the server restarts on the same port', () => {

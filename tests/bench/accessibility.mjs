@@ -9,6 +9,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CHROMIUM_ARGS } from '@cua/computer-server';
 import { BenchClient as Client } from './bench-client.mjs';
 
 const RUNS = 15;
@@ -144,13 +145,7 @@ export async function benchAccessibility({ display, url, record }) {
     writeFileSync(page, formPage(60));
     const chromiumArgs = (file) => [
       '--force-renderer-accessibility',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--no-default-browser-check',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
+      ...CHROMIUM_ARGS,
       '--password-store=basic',
       `--user-data-dir=${join(dir, `profile-${pids.length}-${Date.now()}`)}`,
       '--window-position=0,0',

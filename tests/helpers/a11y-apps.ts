@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CHROMIUM_ARGS } from '@cua/computer-server';
 import { findWindow, stopProcess, waitFor } from './desktop.js';
 
 /** Debian's python3 (python3-gi, python3-pyatspi live there), not a pyenv one on PATH. */
@@ -128,13 +129,7 @@ export function startChromium(env: NodeJS.ProcessEnv, html: string): ChromiumPag
     '/usr/bin/chromium',
     [
       '--force-renderer-accessibility',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--no-default-browser-check',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
+      ...CHROMIUM_ARGS,
       '--disable-features=Translate,MediaRouter',
       '--password-store=basic',
       `--user-data-dir=${join(dir, 'profile')}`,

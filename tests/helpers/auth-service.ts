@@ -1,6 +1,5 @@
-import { once } from 'node:events';
 import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './loopback.js';
 
 export interface AuthCall {
   url: string;
@@ -23,11 +22,9 @@ export async function startAuthService() {
     res.writeHead(status, { 'content-type': 'text/plain' });
     res.end(body);
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
+  const { origin } = await listenOnLoopback(server);
   return {
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl: origin,
     calls,
     /** Accept exactly this key (any name reaching the service). */
     acceptKey(key: string) {

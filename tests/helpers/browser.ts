@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { CHROMIUM_ARGS } from '@cua/computer-server';
 import { chromium, type Browser } from 'playwright-core';
 
 /** Debian's Chromium (installed by scripts/install-test-deps.sh), never a downloaded browser. */
@@ -9,14 +10,6 @@ export function launchChromium(): Promise<Browser> {
     throw new Error(`${CHROMIUM_PATH} is missing: run scripts/install-test-deps.sh`);
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: [...CHROMIUM_ARGS],
   });
 }

@@ -1,10 +1,11 @@
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { connect, createServer as createNetServer, type AddressInfo } from 'node:net';
+import { connect, createServer as createNetServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import type { HttpExchange, WsExchange } from './upstream-replay.js';
+import { listenOnLoopback } from './loopback.js';
 
 /**
  * The recorded upstream exchanges (tests/fixtures/upstream-recordings, see its README) as a list,
@@ -269,11 +270,9 @@ export async function startRecordedAuthService() {
       res.end('{"error":"unauthorized"}');
     }
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
+  const { origin } = await listenOnLoopback(server);
   return {
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl: origin,
     calls,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
@@ -282,9 +281,7 @@ export async function startRecordedAuthService() {
 /** A loopback port nothing listens on (taken and given back), for "the service is down". */
 export async function unusedPort(): Promise<number> {
   const server = createNetServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
+  const { port } = await listenOnLoopback(server);
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
 }

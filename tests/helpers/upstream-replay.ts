@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { listenOnLoopback } from './loopback.js';
 
 /**
  * Replays what the real upstream Python server answered (tests/fixtures/upstream-recordings, see
@@ -369,11 +370,9 @@ export async function startHttpReplay(ids: readonly string[]): Promise<HttpRepla
       }
     });
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
+  const { origin } = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: origin,
     answered: pool.answered,
     unmatched: pool.unmatched,
     unused: () => pool.unused(),

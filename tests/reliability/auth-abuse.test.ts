@@ -1,11 +1,12 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
-import { connect, type AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 import type { ComputerServerOptions, RunningServer } from '@cua/computer-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startServer } from '../helpers/server.js';
 import { sleep } from './helpers.js';
+import { listenOnLoopback } from '../helpers/loopback.js';
 
 /**
  * Issue 12, "before auth" and "auth can be raced, and locks out the owner". Servers run in this
@@ -34,11 +35,9 @@ async function startVerifier(delayMs: number, goodKey: string): Promise<Verifier
       res.end(ok ? '{"ok":true}' : 'no');
     }, delayMs);
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
+  const { origin } = await listenOnLoopback(server);
   return {
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl: origin,
     get calls() {
       return state.calls;
     },

@@ -20,6 +20,7 @@ export {
   type VirtualDisplay,
   type VirtualDisplayOptions,
 } from './desktop/index.js';
+export { CHROMIUM_ARGS } from './transports/playwright-browser.js';
 export { createDesktop, type DesktopBackend } from './desktop/create-desktop.js';
 export type { Desktop, DesktopCapabilities } from './desktop/desktop.js';
 export { encodeFrame } from './desktop/media/encode-image.js';

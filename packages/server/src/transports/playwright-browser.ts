@@ -18,10 +18,11 @@ const CANDIDATES = [
 ];
 
 /**
- * On a machine without network most of Chromium's background services would retry refused
- * connections for ever; the sandbox needs user namespaces a container (or root) may not have.
+ * Chromium's flags for a server: on a machine without network most of its background services
+ * would retry refused connections for ever; the sandbox needs user namespaces a container (or
+ * root) may not have. Exported for whoever starts Chromium on such a machine themselves.
  */
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS: readonly string[] = [
   '--no-sandbox',
   '--disable-gpu',
   '--no-first-run',
@@ -122,7 +123,7 @@ export class BrowserHost {
       const context = await chromium.launchPersistentContext(profileDir, {
         executablePath,
         headless: !display,
-        args: CHROMIUM_ARGS,
+        args: [...CHROMIUM_ARGS],
         env,
         viewport: VIEWPORT,
         timeout: LIMITS.browserLaunchTimeoutMs,
