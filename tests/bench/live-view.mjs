@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeBinaryReply } from '@cua/computer-protocol';
 import WebSocket from 'ws';
+import { childPids } from './proc.mjs';
 
 const quantile = (values, q) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -24,10 +25,7 @@ function cpuSeconds(pid) {
       return 0;
     }
   };
-  const children = spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' })
-    .stdout.split('\n')
-    .filter(Boolean);
-  return [pid, ...children].reduce((sum, p) => sum + ticks(p), 0) / 100;
+  return [pid, ...childPids(pid)].reduce((sum, p) => sum + ticks(p), 0) / 100;
 }
 
 async function open(url) {
@@ -143,7 +141,7 @@ export async function benchLiveView({ display, url, serverPid, record }) {
         round(((summary.bytes / summary.duration_s) * 60) / 1024 / 1024),
         'MB/min',
       );
-      record('recording: dropped frames', summary.dropped_frames, 'frames');
+      record('recording: late frames (held the frame before)', summary.late_frames, 'frames');
     }
     rmSync(path, { force: true });
   } finally {

@@ -169,22 +169,24 @@ export async function startComputerServer(
   const serverBudget = new MemoryBudget(options.serverBudgetBytes ?? DEFAULTS.serverBudgetBytes);
   const { onLoadDrained } = options;
   if (onLoadDrained) {
-    let timer: NodeJS.Timeout | undefined;
     // Many small replies (a screenshot loop) never hold much at once, yet leave the heap and
-    // the allocator grown: the process's own growth counts too.
+    // the allocator grown: the process's own growth counts too. Both are judged once the load
+    // is really over (not between two bursts, and not per reply: reading RSS is a syscall).
     let rssAfterReclaim = process.memoryUsage.rss();
-    serverBudget.onDrained((peakBytes) => {
+    let peakSinceReclaim = 0;
+    const timer = setTimeout(() => {
+      if (serverBudget.usedBytes !== 0) return;
       const grown =
         process.memoryUsage.rss() - rssAfterReclaim >= LIMITS.reclaimAfterRssGrowthBytes;
-      if (peakBytes < LIMITS.reclaimAfterBytes && !grown) return;
-      // Once the load is really over, not between two bursts.
-      clearTimeout(timer);
-      timer = setTimeout(() => {
-        if (serverBudget.usedBytes !== 0) return;
-        onLoadDrained();
-        rssAfterReclaim = process.memoryUsage.rss();
-      }, LIMITS.reclaimDelayMs);
-      timer.unref();
+      if (peakSinceReclaim < LIMITS.reclaimAfterBytes && !grown) return;
+      onLoadDrained();
+      peakSinceReclaim = 0;
+      rssAfterReclaim = process.memoryUsage.rss();
+    }, LIMITS.reclaimDelayMs);
+    timer.unref();
+    serverBudget.onDrained((peakBytes) => {
+      peakSinceReclaim = Math.max(peakSinceReclaim, peakBytes);
+      timer.refresh();
     });
   }
   const preAuth = new PreAuthSlots(
