@@ -99,6 +99,8 @@ export class ScreenRecorder {
       this.dirty = true;
     });
     this.timer = setInterval(() => void this.tick(), 1000 / options.fps);
+    // Slot 0 is the screen now, not a frame held from before the recording.
+    void this.tick();
   }
 
   static async start(
