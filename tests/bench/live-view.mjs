@@ -1,7 +1,7 @@
 // Live view and recording figures for `pnpm bench` (called from run.mjs): frames per second
 // while an xterm scrolls, change-to-frame latency, the server's CPU while a viewer watches a
 // still screen, bytes per second, and the CPU a 15 fps recording costs.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -312,7 +312,7 @@ try {
     upstream: UPSTREAM.rssIdleAfterMb,
     target: `≤ 1.3× upstream (${ratio(idleAfter, UPSTREAM.rssIdleAfterMb)}×)`,
   });
-  // V8 shrinks its young generation by itself a few seconds into idleness: the same, later.
+  // The same, later: V8's memory reducer may give heap pages back a few seconds into idleness.
   await new Promise((resolve) => setTimeout(resolve, 7000));
   const idleLater = Math.round(rssKb(server.pid) / 1024);
   record('RSS idle 10 s after the bench', idleLater, 'MB', {
